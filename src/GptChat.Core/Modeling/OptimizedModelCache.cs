@@ -57,8 +57,15 @@ internal static class OptimizedModelCache
     /// <paramref name="newOptions"/> must return fresh options each call (threads, providers, …); this
     /// method sets the optimisation level and the cache's config entries on them.
     /// </summary>
-    public static InferenceSession CreateSession(string onnxPath, Func<SessionOptions> newOptions) =>
-        CreateSession(onnxPath, newOptions, DefaultRoot, DefaultMinSourceBytes, out _);
+    public static InferenceSession CreateSession(string onnxPath, Func<SessionOptions> newOptions)
+    {
+        var session = CreateSession(onnxPath, newOptions, DefaultRoot, DefaultMinSourceBytes, out var outcome);
+        LastOutcome = outcome;
+        return session;
+    }
+
+    /// <summary>What the latest <see cref="CreateSession(string, Func{SessionOptions})"/> of this process did (for <c>gptchat bench</c>).</summary>
+    public static OptimizedCacheOutcome? LastOutcome { get; internal set; }
 
     /// <summary>Smaller models load in well under a second from the source: a copy would only take disk space.</summary>
     public const long DefaultMinSourceBytes = 16L << 20;
