@@ -30,12 +30,12 @@ public sealed class DerivedVocabFiles : IDisposable
             var parts = Bpe(tokens[rank], rankOf, rank);
             if (parts.Count != 2)
                 throw new InvalidOperationException($"token {rank} does not split into one merge");
-            merges.Append(Spell(parts[0])).Append(' ').Append(Spell(parts[1])).Append('\n');
+            merges.Append(ByteLevelSpelling.Of(parts[0])).Append(' ').Append(ByteLevelSpelling.Of(parts[1])).Append('\n');
         }
 
         var vocab = new Dictionary<string, int>();
         for (int rank = 0; rank < tokens.Count; rank++)
-            vocab[Spell(tokens[rank])] = rank;
+            vocab[ByteLevelSpelling.Of(tokens[rank])] = rank;
         vocab["<|endoftext|>"] = 50256;
 
         File.WriteAllText(Path.Combine(Folder, "merges.txt"), merges.ToString());
@@ -75,21 +75,5 @@ public sealed class DerivedVocabFiles : IDisposable
             parts[best] += parts[best + 1];
             parts.RemoveAt(best + 1);
         }
-    }
-
-    /// <summary>GPT-2's bytes_to_unicode spelling, written out independently of the production code.</summary>
-    private static string Spell(string latin1Bytes) => new(latin1Bytes.Select(c => CharOfByte[c]).ToArray());
-
-    private static readonly char[] CharOfByte = BuildCharOfByte();
-
-    private static char[] BuildCharOfByte()
-    {
-        var printable = Enumerable.Range('!', '~' - '!' + 1).Concat(Enumerable.Range(0xA1, 0xAC - 0xA1 + 1))
-            .Concat(Enumerable.Range(0xAE, 0xFF - 0xAE + 1)).ToHashSet();
-        var charOf = new char[256];
-        int next = 256;
-        for (int b = 0; b < 256; b++)
-            charOf[b] = printable.Contains(b) ? (char)b : (char)next++;
-        return charOf;
     }
 }
