@@ -24,7 +24,8 @@ internal static class TokenizeCommand
         };
         var jsonl = new Option<bool>("--jsonl")
         {
-            Description = "Read {\"id\":…,\"text\":…} lines on stdin and write {\"id\":…,\"ids\":[…]} lines on stdout",
+            Description = "Read {\"id\":…,\"text\":…} lines on stdin and write {\"id\":…,\"ids\":[…]} lines on stdout "
+                + "(a line that is not such an object stops with exit code 1)",
         };
         var model = new Option<string?>("--model", "-m")
         {
