@@ -22,10 +22,10 @@ public interface IDownloadProgress
 public static class ModelLocator
 {
     /// <summary>A folder is used as it is; a Hub id is found in the cache or downloaded (see the Hub work).</summary>
-    public static Task<string> ResolveAsync(string model, HubSettings settings, IDownloadProgress? progress = null, CancellationToken cancellationToken = default)
+    public static Task<ResolvedModel> ResolveAsync(string model, HubSettings settings, IDownloadProgress? progress = null, CancellationToken cancellationToken = default)
     {
         if (Directory.Exists(model))
-            return Task.FromResult(Path.GetFullPath(model));
+            return Task.FromResult(new ResolvedModel(Path.GetFullPath(model), null));
         throw new GptChatException($"model folder not found: {model} (give a folder holding config.json and onnx/, e.g. models/tiny-gpt2)");
     }
 }
