@@ -84,7 +84,7 @@ internal static class GenerationFlags
         _ => throw Usage($"--early-stopping must be true, false or never (got '{value}')"),
     };
 
-    private static int Int(string name, string value, int min)
+    internal static int Int(string name, string value, int min)
     {
         if (!int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
             throw Usage($"--{name} must be a whole number (got '{value}')");
