@@ -37,6 +37,12 @@ internal sealed class FakeHub : IDisposable
     public FakeRepo AddRepo(string id, IReadOnlyDictionary<string, byte[]> files, string? requiredToken = null)
     {
         var repo = new FakeRepo(id, files, requiredToken);
+        foreach (var file in files.Keys)
+        {
+            // Hash now, so that answering a request later is quick even on a busy machine (tests use short stall timeouts).
+            repo.Sha256(file);
+            repo.GitSha1(file);
+        }
         _repos[id] = repo;
         return repo;
     }

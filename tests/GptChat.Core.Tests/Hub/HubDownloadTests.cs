@@ -140,7 +140,7 @@ public sealed class HubDownloadTests : IDisposable
         _hub.AddFault(Merged, new Fault { PauseMidBody = TimeSpan.FromSeconds(30) });
 
         var error = await Assert.ThrowsAsync<GptChatException>(
-            () => ModelLocator.ResolveAsync(RepoName, Settings with { StallTimeout = TimeSpan.FromMilliseconds(300), MaxAttempts = 1 }));
+            () => ModelLocator.ResolveAsync(RepoName, Settings with { StallTimeout = TimeSpan.FromSeconds(1), MaxAttempts = 1 }));
 
         Assert.Contains("stalled", error.Message);
         Assert.False(File.Exists(Path.Combine(Snapshot, Merged)));
