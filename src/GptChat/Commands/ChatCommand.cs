@@ -80,6 +80,7 @@ internal static class ChatCommand
                         continue;
                     flag.Apply(reply, pr.GetValue(option) ?? "true");
                 }
+                GenerationFlags.Validate(reply);
             }
             catch (GptChatException e)
             {
