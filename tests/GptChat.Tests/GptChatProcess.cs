@@ -11,7 +11,11 @@ internal static class GptChatProcess
 {
     private static string AppDll => Path.Combine(AppContext.BaseDirectory, "gptchat.dll");
 
-    public static async Task<GptChatRun> RunAsync(IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null)
+    public static Task<GptChatRun> RunAsync(IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null) =>
+        RunAsync(args, stdin is null ? null : new UTF8Encoding(false).GetBytes(stdin), timeout);
+
+    /// <summary>Runs with raw bytes on stdin (e.g. invalid UTF-8).</summary>
+    public static async Task<GptChatRun> RunAsync(IEnumerable<string> args, byte[]? stdin, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -23,15 +27,25 @@ internal static class GptChatProcess
             StandardErrorEncoding = Encoding.UTF8,
         };
         start.ArgumentList.Add(AppDll);
+        // Keep test runs away from the user's real history file and colours.
+        start.Environment["XDG_STATE_HOME"] = Path.Combine(Path.GetTempPath(), "gptchat-tests-state");
+        start.Environment["NO_COLOR"] = "1";
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-            await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
+        try
+        {
+            if (stdin is not null)
+                await process.StandardInput.BaseStream.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The app may stop reading early (a stop phrase): the rest of stdin is not needed.
+        }
 
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         try

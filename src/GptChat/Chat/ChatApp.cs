@@ -57,7 +57,7 @@ internal sealed class ChatApp
 
     private async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        if (_options.Prompt is { } prompt && string.IsNullOrWhiteSpace(prompt))
+        if (_options.Prompt is { Length: 0 })
             throw new GptChatException("--prompt is empty: give the text to continue", exitCode: 2);
 
         var resolved = await ModelLocator.ResolveAsync(_options.Model, new HubSettings(), null, cancellationToken);
