@@ -11,11 +11,14 @@ internal static class GptChatProcess
 {
     private static string AppDll => Path.Combine(AppContext.BaseDirectory, "gptchat.dll");
 
-    public static Task<GptChatRun> RunAsync(IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null) =>
-        RunAsync(args, stdin is null ? null : new UTF8Encoding(false).GetBytes(stdin), timeout);
+    /// <param name="environment">Variables to set (or, with a null value, remove) for the process.</param>
+    public static Task<GptChatRun> RunAsync(IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null,
+                                            IReadOnlyDictionary<string, string?>? environment = null) =>
+        RunAsync(args, stdin is null ? null : new UTF8Encoding(false).GetBytes(stdin), timeout, environment);
 
     /// <summary>Runs with raw bytes on stdin (e.g. invalid UTF-8).</summary>
-    public static async Task<GptChatRun> RunAsync(IEnumerable<string> args, byte[]? stdin, TimeSpan? timeout = null)
+    public static async Task<GptChatRun> RunAsync(IEnumerable<string> args, byte[]? stdin, TimeSpan? timeout = null,
+                                                  IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,10 +29,15 @@ internal static class GptChatProcess
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        start.ArgumentList.Add(AppDll);
-        // Keep test runs away from the user's real history file and colours.
+        // Keep test runs away from the user's real history file and colours (unless a test says otherwise).
         start.Environment["XDG_STATE_HOME"] = Path.Combine(Path.GetTempPath(), "gptchat-tests-state");
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            if (value is null)
+                start.Environment.Remove(name);
+            else
+                start.Environment[name] = value;
+        start.ArgumentList.Add(AppDll);
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
 
