@@ -9,4 +9,15 @@ root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 
 // ProcessTerminationTimeout = null: the chat handles Ctrl+C itself (cancel the reply, not the app).
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+var parsed = root.Parse(args);
+
+// A command line that does not parse is a usage error: exit 2 (System.CommandLine's own default is 1).
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+        invocation.Error.WriteLine($"gptchat: {string.Join(' ', error.Message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))}");
+    invocation.Error.WriteLine("Try 'gptchat --help'.");
+    return 2;
+}
+return await parsed.InvokeAsync(invocation);

@@ -1,0 +1,170 @@
+using GptChat.Chat;
+using GptChat.Cli.Rendering;
+using GptChat.Cli.Terminal;
+using GptChat.Hub;
+using GptChat.Modeling;
+using GptChat.Tokenization;
+
+namespace GptChat.Cli.Chat;
+
+/// <summary>
+/// The root command: opens the model once, then answers in one of three modes — one-shot (<c>--prompt</c>),
+/// pipe (stdin redirected) or interactive (stdin is a terminal). Replies go to stdout; banner, warnings, stats
+/// and errors to stderr. Every failure ends as one line and an exit code (2 usage, 1 runtime, 130 interrupted).
+/// </summary>
+internal sealed class ChatApp
+{
+    public const int ExitInterrupted = 130;
+
+    private readonly ChatOptions _options;
+    private readonly TextWriter _output;
+    private readonly TextWriter _error;
+    private readonly ConsoleStyle _errorStyle = ConsoleStyle.For(Console.IsErrorRedirected);
+
+    private ChatApp(ChatOptions options, TextWriter output, TextWriter error)
+    {
+        _options = options;
+        _output = new GuardedWriter(output);
+        _error = error;
+    }
+
+    public static async Task<int> RunAsync(ChatOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var app = new ChatApp(options, output, error);
+        try
+        {
+            return await app.RunAsync(cancellationToken);
+        }
+        catch (OutputClosedException)
+        {
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitInterrupted;
+        }
+        catch (GptChatException e)
+        {
+            app.ReportError(e.Message, e);
+            return e.ExitCode;
+        }
+        catch (Exception e)
+        {
+            app.ReportError(e.Message, e);
+            return 1;
+        }
+    }
+
+    private async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Prompt is { } prompt && string.IsNullOrWhiteSpace(prompt))
+            throw new GptChatException("--prompt is empty: give the text to continue", exitCode: 2);
+
+        var resolved = await ModelLocator.ResolveAsync(_options.Model, new HubSettings(), null, cancellationToken);
+        using var model = OnnxCausalLM.Open(resolved.Folder, new ModelOpenOptions
+        {
+            OnnxFile = _options.OnnxFile ?? resolved.OnnxFile,
+            IntraOpThreads = _options.Threads,
+        });
+        var tokenizer = Gpt2Tokenizer.Load(resolved.Folder);
+        var session = new ChatSession(tokenizer.Encode, model.ContextLength, _options.Reply.Format);
+        var runner = new ReplyRunner(model, tokenizer, session);
+
+        if (_options.Prompt is { } oneShot)
+            return AnswerOnce(runner, oneShot);
+        if (!Console.IsInputRedirected)
+            return new InteractiveChat(_options, runner, _output, _error, _errorStyle, Describe(resolved.Folder, model)).Run();
+
+        var stdin = new Utf8LineReader(Console.OpenStandardInput());
+        if (_options.Stdin == StdinMode.Whole)
+        {
+            var text = stdin.ReadToEnd();
+            WarnIfInvalid(stdin);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                Warn("stdin is empty: nothing to answer");
+                return 0;
+            }
+            return AnswerOnce(runner, text);
+        }
+        return AnswerLines(runner, stdin);
+    }
+
+    /// <summary>One-shot: the reply (streamed) or its JSON on stdout.</summary>
+    private int AnswerOnce(ReplyRunner runner, string prompt)
+    {
+        if (_options.Json)
+        {
+            var reply = runner.Run(prompt, _options.Reply, null, Warn, CancellationToken.None);
+            _output.WriteLine(ReplyJson.Format(reply, runner.TextOf));
+            ShowStats(reply);
+            return 0;
+        }
+
+        if (_options.EchoPrompt)
+            _output.Write(prompt);
+        var printer = new ReplyPrinter(_output, keepLeadingWhitespace: _options.EchoPrompt);
+        var answer = runner.Run(prompt, _options.Reply, printer.Write, Warn, CancellationToken.None);
+        _output.WriteLine();
+        _output.Flush();
+        ShowStats(answer);
+        return 0;
+    }
+
+    /// <summary>
+    /// Pipe mode: each non-empty line is a prompt and gets exactly one line back, written and flushed before
+    /// the next line is read (so gptchat also works as a co-process). A stop phrase ends it.
+    /// </summary>
+    private int AnswerLines(ReplyRunner runner, Utf8LineReader stdin)
+    {
+        var warnedUtf8 = false;
+        while (stdin.ReadLine() is { } line)
+        {
+            if (!warnedUtf8 && stdin.SawInvalidUtf8)
+            {
+                WarnIfInvalid(stdin);
+                warnedUtf8 = true;
+            }
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            if (StopPhrase.MatchesAny(_options.StopPhrases, line))
+                break;
+
+            var reply = runner.Run(line, _options.Reply, null, Warn, CancellationToken.None);
+            runner.Commit(line, reply);
+            _output.WriteLine(_options.Json
+                ? ReplyJson.Format(reply, runner.TextOf)
+                : LineEscaper.Escape(_options.EchoPrompt ? line + reply.Text : reply.Text.Trim()));
+            _output.Flush();
+            ShowStats(reply);
+            if (StopPhrase.MatchesAny(_options.StopPhrases, reply.Text))
+                break;
+        }
+        return 0;
+    }
+
+    private void WarnIfInvalid(Utf8LineReader stdin)
+    {
+        if (stdin.SawInvalidUtf8)
+            Warn("stdin is not valid UTF-8: invalid bytes were replaced by U+FFFD");
+    }
+
+    private void Warn(string message) => _error.WriteLine(_errorStyle.Yellow($"gptchat: warning: {message}"));
+
+    private void ShowStats(Reply reply)
+    {
+        if (_options.Stats)
+            _error.WriteLine(_errorStyle.Dim(reply.Timings.Describe()));
+    }
+
+    private void ReportError(string message, Exception e)
+    {
+        var line = message.ReplaceLineEndings(" ").Trim();
+        _error.WriteLine(_errorStyle.Red($"gptchat: {(line.Length > 0 ? line : e.GetType().Name)}"));
+        if (_options.Verbose)
+            _error.WriteLine(e.ToString());
+    }
+
+    private string Describe(string folder, OnnxCausalLM model) =>
+        $"gptchat · {Path.GetFileName(folder.TrimEnd('/'))} ({model.LayoutName}, context {model.ContextLength}) · {_options.Reply.Describe()}";
+}
