@@ -11,7 +11,9 @@ internal static class GptChatProcess
 {
     private static string AppDll => Path.Combine(AppContext.BaseDirectory, "gptchat.dll");
 
-    public static async Task<GptChatRun> RunAsync(IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null)
+    /// <param name="environment">Variables to set (or, with a null value, remove) for the process.</param>
+    public static async Task<GptChatRun> RunAsync(IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null,
+                                                  IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -22,6 +24,11 @@ internal static class GptChatProcess
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            if (value is null)
+                start.Environment.Remove(name);
+            else
+                start.Environment[name] = value;
         start.ArgumentList.Add(AppDll);
         foreach (var arg in args)
             start.ArgumentList.Add(arg);

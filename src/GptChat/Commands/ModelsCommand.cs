@@ -1,13 +1,58 @@
 using System.CommandLine;
+using GptChat.Cli.Rendering;
+using GptChat.Hub;
 
 namespace GptChat.Cli.Commands;
 
+/// <summary>
+/// <c>gptchat models</c> lists the models in the Hugging Face hub cache with their sizes and revisions;
+/// <c>gptchat models rm &lt;id&gt;</c> removes one.
+/// </summary>
+/// <remarks>Exit codes: 0 done; 1 nothing to remove; 2 a usage error.</remarks>
 internal static class ModelsCommand
 {
-    public static Command Create()
+    public static Command Create(Func<string, string?>? environment = null)
     {
-        var command = new Command("models", "(not implemented yet)");
-        command.SetAction(pr => { pr.InvocationConfiguration.Error.WriteLine("gptchat: 'models' is not implemented yet"); return 1; });
+        var hub = new HubOptions(environment);
+        var command = new Command("models", "List the models in the Hugging Face hub cache (and remove them with 'models rm')");
+        command.Options.Add(hub.CacheDir);
+        command.SetAction(parseResult =>
+        {
+            var cacheRoot = CacheRoot(hub, parseResult);
+            var output = parseResult.InvocationConfiguration.Output;
+            var models = CachedModels.List(cacheRoot);
+            if (models.Count == 0)
+            {
+                output.WriteLine($"no models in the cache at {cacheRoot}");
+                return 0;
+            }
+            var width = models.Max(m => m.Id.Length);
+            foreach (var m in models)
+            {
+                var revisions = m.Refs.Count > 0
+                    ? string.Join(", ", m.Refs.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {Short(r.Value)}"))
+                    : string.Join(", ", m.Snapshots.Select(Short));
+                output.WriteLine($"{m.Id.PadRight(width)}  {ByteSize.Format(m.SizeBytes),9}  {revisions}");
+            }
+            output.WriteLine($"{models.Count} model(s), {ByteSize.Format(models.Sum(m => m.SizeBytes))} in {cacheRoot}");
+            return 0;
+        });
+
+        var model = new Argument<string>("model") { Description = "Hub model id to remove (all its revisions)" };
+        var remove = new Command("rm", "Remove a model from the cache") { model };
+        remove.Options.Add(hub.CacheDir);
+        remove.SetAction(parseResult => CommandErrors.RunAsync(parseResult.InvocationConfiguration.Error, () =>
+        {
+            var cacheRoot = CacheRoot(hub, parseResult);
+            var removed = CachedModels.Remove(cacheRoot, parseResult.GetValue(model)!);
+            parseResult.InvocationConfiguration.Output.WriteLine($"removed {removed.Id} ({ByteSize.Format(removed.SizeBytes)}) from {cacheRoot}");
+            return Task.FromResult(0);
+        }));
+        command.Subcommands.Add(remove);
         return command;
     }
+
+    private static string CacheRoot(HubOptions hub, ParseResult parseResult) => hub.ToSettings(parseResult).CacheDir!;
+
+    private static string Short(string commit) => commit.Length > 7 ? commit[..7] : commit;
 }

@@ -1,0 +1,51 @@
+using GptChat.Testing.Hub;
+
+namespace GptChat.Tests.Hub;
+
+/// <summary>The built gptchat as a process, with HF_ENDPOINT pointing at the fake Hub running in this test process.</summary>
+public sealed class HubProcessTests : IDisposable
+{
+    private readonly FakeHub _hub = new();
+    private readonly TempFolder _home = new();
+
+    public HubProcessTests() => _hub.AddTinyGpt2("models/tiny-gpt2", TestPaths.TinyModel);
+
+    public void Dispose()
+    {
+        _hub.Dispose();
+        _home.Dispose();
+    }
+
+    private Dictionary<string, string?> Environment => new()
+    {
+        ["HF_ENDPOINT"] = _hub.Endpoint,
+        ["HF_HOME"] = _home.Path,
+        ["HF_HUB_CACHE"] = Path.Combine(_home.Path, "hub"),
+        ["HF_TOKEN"] = null,
+        ["HUGGING_FACE_HUB_TOKEN"] = null,
+        ["HF_HUB_OFFLINE"] = null,
+    };
+
+    [Fact]
+    public async Task Download_then_models_then_offline_download()
+    {
+        var download = await GptChatProcess.RunAsync(["download", "models/tiny-gpt2"], environment: Environment);
+
+        Assert.Equal(0, download.ExitCode);
+        var folder = download.StdOut.Trim();
+        Assert.StartsWith(Path.Combine(_home.Path, "hub", "models--models--tiny-gpt2", "snapshots"), folder);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(TestPaths.TinyModel, "onnx", "decoder_model_merged.onnx")),
+                     File.ReadAllBytes(Path.Combine(folder, "onnx", "decoder_model_merged.onnx")));
+        Assert.Contains("gptchat: downloaded onnx/decoder_model_merged.onnx", download.StdErr);
+
+        var models = await GptChatProcess.RunAsync(["models"], environment: Environment);
+        Assert.Equal(0, models.ExitCode);
+        Assert.StartsWith("models/tiny-gpt2", models.StdOut);
+
+        var requests = _hub.Requests.Count;
+        var offline = await GptChatProcess.RunAsync(["download", "models/tiny-gpt2", "--offline"], environment: Environment);
+        Assert.Equal(0, offline.ExitCode);
+        Assert.Equal(folder, offline.StdOut.Trim());
+        Assert.Equal(requests, _hub.Requests.Count);
+    }
+}
