@@ -32,6 +32,10 @@ public static class ModelLocator
             }
             return await DownloadAsync(cache, repo, settings, progress, cancellationToken).ConfigureAwait(false);
         }
+        catch (IOException e) when (DiskErrors.IsDiskFull(e))
+        {
+            throw new GptChatException($"disk full writing to the Hub cache at {cache.Root}: free some space, or use --cache-dir on another disk");
+        }
         catch (UnauthorizedAccessException e)
         {
             throw new GptChatException($"cannot write to the Hub cache at {cache.Root} ({e.Message}): choose a writable folder with --cache-dir or HF_HUB_CACHE");

@@ -48,4 +48,19 @@ public sealed class HubProcessTests : IDisposable
         Assert.Equal(folder, offline.StdOut.Trim());
         Assert.Equal(requests, _hub.Requests.Count);
     }
+
+    [Fact]
+    public async Task Two_processes_downloading_the_same_model_at_once_fetch_each_file_once()
+    {
+        var runs = await Task.WhenAll(
+            GptChatProcess.RunAsync(["download", "models/tiny-gpt2", "--quiet"], environment: Environment),
+            GptChatProcess.RunAsync(["download", "models/tiny-gpt2", "--quiet"], environment: Environment));
+
+        Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
+        Assert.Equal(runs[0].StdOut, runs[1].StdOut);
+        var merged = Path.Combine(TestPaths.TinyModel, "onnx", "decoder_model_merged.onnx");
+        Assert.Single(_hub.Requests, r => r.Target.StartsWith("/cdn/", StringComparison.Ordinal));
+        Assert.Equal(File.ReadAllBytes(merged), File.ReadAllBytes(Path.Combine(runs[0].StdOut.Trim(), "onnx", "decoder_model_merged.onnx")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_home.Path, "hub"), "*.incomplete", SearchOption.AllDirectories));
+    }
 }
