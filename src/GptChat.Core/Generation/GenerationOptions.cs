@@ -39,9 +39,12 @@ public sealed record GenerationOptions
 
     /// <summary>The max_length rule of HF: max_new_tokens, when set, wins over max_length.</summary>
     public int EffectiveMaxLength(int promptLength) =>
-        MaxNewTokens is int n ? promptLength + n : MaxLength;
+        MaxNewTokens is int n ? SaturatingAdd(promptLength, n) : MaxLength;
 
     /// <summary>min_new_tokens counts from the end of the prompt; min_length counts the prompt.</summary>
     public int EffectiveMinLength(int promptLength) =>
-        Math.Max(MinLength, MinNewTokens is int n ? promptLength + n : 0);
+        Math.Max(MinLength, MinNewTokens is int n ? SaturatingAdd(promptLength, n) : 0);
+
+    // "As many as possible" is often spelled int.MaxValue; it must not wrap around to a negative length.
+    private static int SaturatingAdd(int a, int b) => (int)Math.Clamp((long)a + b, int.MinValue, int.MaxValue);
 }

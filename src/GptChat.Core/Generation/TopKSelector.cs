@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace GptChat.Generation;
 
 /// <summary>
@@ -39,12 +41,22 @@ internal sealed class TopKSelector(int capacity)
         }
 
         // Scanning left to right, a later index never wins a tie, so "strictly greater than the
-        // worst kept" is the whole test; this single compare is all most of the scan costs.
+        // worst kept" is the whole test. Most of the scan is whole vectors with nothing above the
+        // worst kept, skipped with one SIMD compare each.
         if (count == k && k > 0)
         {
             var worst = values[0];
+            var width = Vector<float>.Count;
             for (; i < scores.Length; i++)
             {
+                if (i % width == 0)
+                {
+                    while (i + width <= scores.Length
+                        && !Vector.GreaterThanAny(new Vector<float>(scores.Slice(i, width)), new Vector<float>(worst)))
+                        i += width;
+                    if (i == scores.Length)
+                        break;
+                }
                 var v = scores[i];
                 if (v > worst)
                 {

@@ -132,6 +132,15 @@ public class GreedySearchTests
     }
 
     [Fact]
+    public void A_huge_max_new_tokens_means_up_to_the_context()
+    {
+        var model = new ScriptedModel(8, contextLength: 6).Otherwise((3, 0.5));
+        var result = Generator.Generate(model, [0, 1], Options() with { MaxNewTokens = int.MaxValue, MinNewTokens = int.MaxValue });
+        Assert.Equal([3, 3, 3, 3], result.Sequences[0].Ids);
+        Assert.Equal(FinishReason.Length, result.FinishReason);
+    }
+
+    [Fact]
     public void A_prompt_that_reaches_max_length_is_rejected_like_hf()
     {
         var model = new ScriptedModel(8);

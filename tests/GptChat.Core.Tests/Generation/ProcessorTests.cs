@@ -105,6 +105,26 @@ public class ProcessorTests
         Assert.Equal([ninf, MathF.Log(0.5f), ninf, ninf], c);
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.95)]
+    public void Top_p_over_a_flat_vocabulary_matches_the_sorted_definition(double topP)
+    {
+        // 3000 tokens with distinct, slowly falling scores: the nucleus is far larger than the first selections.
+        var scores = Enumerable.Range(0, 3000).Select(i => -i / 1000f).ToArray();
+        var probs = scores.Select(s => Math.Exp(s)).ToArray();
+        var total = probs.Sum();
+        var expectedKept = 0;
+        for (double before = 0; expectedKept < probs.Length && before / total < topP; expectedKept++)
+            before += probs[expectedKept];
+
+        new TopPWarper(topP, 3000).Process(default, scores);
+        var kept = scores.Count(float.IsFinite);
+        Assert.InRange(kept, expectedKept - 1, expectedKept + 1); // float32 vs double sums at the boundary
+        Assert.True(kept > 512);
+        Assert.All(scores.Take(kept), s => Assert.True(float.IsFinite(s)));
+    }
+
     [Fact]
     public void Processor_list_follows_hf_order_and_leaves_out_neutral_options()
     {
