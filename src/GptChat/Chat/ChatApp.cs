@@ -71,7 +71,7 @@ internal sealed class ChatApp
         });
         var tokenizer = Gpt2Tokenizer.Load(resolved.Folder);
         var session = new ChatSession(tokenizer.Encode, model.ContextLength, _options.Reply.Format);
-        var runner = new ReplyRunner(model, tokenizer, session);
+        var runner = new ReplyRunner(_options.StepDelay > TimeSpan.Zero ? new ThrottledCausalLM(model, _options.StepDelay) : model, tokenizer, session);
 
         if (_options.Prompt is { } oneShot)
             return AnswerOnce(runner, oneShot);
