@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using GptChat.Hub;
 using GptChat.Cli.Rendering;
 
@@ -77,14 +76,10 @@ internal sealed class HubOptions(Func<string, string?>? environment = null)
     {
         var settings = ToSettings(parseResult) with { PreferCache = preferCache };
         var error = parseResult.InvocationConfiguration.Error;
-        // Ctrl+C during a download stops it cleanly (progress bars closed, the cursor back, the partial file kept for resuming)
-        // instead of killing the process mid-frame.
+        if (Directory.Exists(model))
+            return await ModelLocator.ResolveAsync(model, settings, null, cancellationToken); // a local folder: nothing to fetch
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
-        {
-            context.Cancel = true;
-            interrupt.Cancel();
-        });
+        using var watch = DownloadInterrupt.Watch(interrupt);
         try
         {
             return await DownloadProgressRenderer.RunAsync(error, DownloadProgressRenderer.ModeFor(error, IsQuiet(parseResult)),
