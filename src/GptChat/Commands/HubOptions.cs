@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using GptChat.Hub;
 using GptChat.Cli.Rendering;
 
@@ -72,11 +73,26 @@ internal sealed class HubOptions(Func<string, string?>? environment = null)
     /// <paramref name="preferCache"/>: a complete cached snapshot is used without asking the Hub (the chat's fast start).
     /// Throws <see cref="GptChatException"/> with one line to print.
     /// </summary>
-    public Task<ResolvedModel> ResolveModelAsync(ParseResult parseResult, string model, CancellationToken cancellationToken, bool preferCache = true)
+    public async Task<ResolvedModel> ResolveModelAsync(ParseResult parseResult, string model, CancellationToken cancellationToken, bool preferCache = true)
     {
         var settings = ToSettings(parseResult) with { PreferCache = preferCache };
         var error = parseResult.InvocationConfiguration.Error;
-        return DownloadProgressRenderer.RunAsync(error, DownloadProgressRenderer.ModeFor(error, IsQuiet(parseResult)),
-                                                 progress => ModelLocator.ResolveAsync(model, settings, progress, cancellationToken));
+        // Ctrl+C during a download stops it cleanly (progress bars closed, the cursor back, the partial file kept for resuming)
+        // instead of killing the process mid-frame.
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        });
+        try
+        {
+            return await DownloadProgressRenderer.RunAsync(error, DownloadProgressRenderer.ModeFor(error, IsQuiet(parseResult)),
+                                                           progress => ModelLocator.ResolveAsync(model, settings, progress, interrupt.Token));
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new GptChatException("interrupted: the download stopped (what was fetched is kept; run the command again to resume it)", exitCode: 130);
+        }
     }
 }
