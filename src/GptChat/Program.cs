@@ -15,9 +15,8 @@ var parsed = root.Parse(args);
 // A command line that does not parse is a usage error: exit 2 (System.CommandLine's own default is 1).
 if (parsed.Errors.Count > 0)
 {
-    foreach (var error in parsed.Errors)
-        invocation.Error.WriteLine($"gptchat: {string.Join(' ', error.Message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))}");
-    invocation.Error.WriteLine("Try 'gptchat --help'.");
+    var messages = parsed.Errors.Select(e => string.Join(' ', e.Message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+    invocation.Error.WriteLine($"gptchat: {string.Join(" ", messages)} (see gptchat --help)");
     return 2;
 }
 return await parsed.InvokeAsync(invocation);

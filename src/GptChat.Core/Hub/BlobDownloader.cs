@@ -45,6 +45,11 @@ internal sealed class BlobDownloader(HubClient client, HubSettings settings, IDo
             {
                 throw new GptChatException($"download of {path} from {client.Host} failed after {attempt} attempt(s) ({Describe(e)}); run the command again to resume it");
             }
+            catch (GptChatException) when (File.Exists(incomplete) && new FileInfo(incomplete).Length == 0)
+            {
+                File.Delete(incomplete); // refused before any byte arrived: nothing worth keeping
+                throw;
+            }
         }
     }
 

@@ -17,20 +17,24 @@ internal sealed class ChatApp
     public const int ExitInterrupted = 130;
 
     private readonly ChatOptions _options;
+    private readonly Func<CancellationToken, Task<ResolvedModel>> _resolveModel;
     private readonly TextWriter _output;
     private readonly TextWriter _error;
     private readonly ConsoleStyle _errorStyle = ConsoleStyle.For(Console.IsErrorRedirected);
 
-    private ChatApp(ChatOptions options, TextWriter output, TextWriter error)
+    private ChatApp(ChatOptions options, Func<CancellationToken, Task<ResolvedModel>> resolveModel, TextWriter output, TextWriter error)
     {
         _options = options;
+        _resolveModel = resolveModel;
         _output = new GuardedWriter(output);
         _error = error;
     }
 
-    public static async Task<int> RunAsync(ChatOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="resolveModel">Finds (or downloads) the model folder named by <c>--model</c>.</param>
+    public static async Task<int> RunAsync(ChatOptions options, Func<CancellationToken, Task<ResolvedModel>> resolveModel,
+                                           TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var app = new ChatApp(options, output, error);
+        var app = new ChatApp(options, resolveModel, output, error);
         try
         {
             return await app.RunAsync(cancellationToken);
@@ -57,10 +61,10 @@ internal sealed class ChatApp
 
     private async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        if (_options.Prompt is { } prompt && string.IsNullOrWhiteSpace(prompt))
+        if (_options.Prompt is { Length: 0 })
             throw new GptChatException("--prompt is empty: give the text to continue", exitCode: 2);
 
-        var resolved = await ModelLocator.ResolveAsync(_options.Model, new HubSettings(), null, cancellationToken);
+        var resolved = await _resolveModel(cancellationToken);
         using var model = OnnxCausalLM.Open(resolved.Folder, new ModelOpenOptions
         {
             OnnxFile = _options.OnnxFile ?? resolved.OnnxFile,

@@ -115,4 +115,21 @@ internal static class GenerationFlags
             : throw Usage($"--seed must be a whole number ≥ 0 (got '{value}')");
 
     private static GptChatException Usage(string message) => new(message, exitCode: 2);
+
+    /// <summary>Checks the combination of options (e.g. num_return_sequences ≤ num_beams) before any model is loaded.</summary>
+    public static void Validate(ReplySettings settings)
+    {
+        try
+        {
+            GenerationOptionsValidator.Validate(settings.Generation);
+        }
+        catch (GenerationOptionException e)
+        {
+            throw UsageError(e);
+        }
+    }
+
+    /// <summary>The generator's one-line message, led by the flag's name as the user typed it.</summary>
+    public static GptChatException UsageError(GenerationOptionException e) =>
+        Usage($"--{e.Option.Replace('_', '-')}: {e.Message}");
 }

@@ -170,7 +170,17 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
                 default:
                     var flag = GenerationFlags.Find(name)
                         ?? throw new GptChatException($"unknown option '{name}' (see /set for the list)", exitCode: 2);
-                    flag.Apply(_settings, value);
+                    var (before, explicitBefore) = (_settings.Generation, _settings.MaxLengthExplicit);
+                    try
+                    {
+                        flag.Apply(_settings, value);
+                        GenerationFlags.Validate(_settings);
+                    }
+                    catch (GptChatException)
+                    {
+                        (_settings.Generation, _settings.MaxLengthExplicit) = (before, explicitBefore);
+                        throw;
+                    }
                     break;
             }
             error.WriteLine($"settings: {_settings.Describe()}");

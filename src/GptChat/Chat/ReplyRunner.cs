@@ -38,6 +38,9 @@ internal sealed class ReplyRunner(ICausalLM model, Gpt2Tokenizer tokenizer, Chat
         {
             result = Generator.Generate(_model, prepared.Ids, options, tokens =>
             {
+                // After Ctrl+C nothing more is shown: the generator's closing "rest of the best beam" is dropped.
+                if (interrupt.IsCancellationRequested)
+                    return;
                 firstToken ??= Stopwatch.GetElapsedTime(start);
                 if (stream.Add(tokens) && stream.EndedByTurn)
                     stop.Cancel();
@@ -47,18 +50,11 @@ internal sealed class ReplyRunner(ICausalLM model, Gpt2Tokenizer tokenizer, Chat
         {
             // Ctrl+C or the end of the bot's turn: keep what was produced.
         }
-        catch (ArgumentException e)
+        catch (GenerationOptionException e)
         {
-            throw new GptChatException(e.Message, exitCode: 2, e);
+            throw GenerationFlags.UsageError(e);
         }
 
-        if (result is not null && !stream.Ended && result.Sequences.Count > 0)
-        {
-            // Beam search streams only what all beams share; the rest of the best sequence comes now.
-            var best = result.Sequences[0].Ids;
-            if (StartsWith(best, stream.Ids))
-                stream.Add(best.Skip(stream.Ids.Count).ToArray());
-        }
         stream.Finish();
         var total = Stopwatch.GetElapsedTime(start);
 
@@ -80,15 +76,5 @@ internal sealed class ReplyRunner(ICausalLM model, Gpt2Tokenizer tokenizer, Chat
         var ids = sequence.Ids;
         var n = ids.Count > 0 && ids[^1] == Gpt2Tokenizer.EndOfTextId ? ids.Count - 1 : ids.Count;
         return tokenizer.Decode(ids.Take(n));
-    }
-
-    private static bool StartsWith(IReadOnlyList<int> sequence, IReadOnlyList<int> prefix)
-    {
-        if (prefix.Count > sequence.Count)
-            return false;
-        for (var i = 0; i < prefix.Count; i++)
-            if (sequence[i] != prefix[i])
-                return false;
-        return true;
     }
 }

@@ -46,6 +46,9 @@ internal static class ChatCommand
             model, prompt, json, stdin, format, stopPhrases, echo, noHistory, stats, verbose, onnxFile, threads,
         };
 
+        var hub = new HubOptions();
+        hub.AddTo(root);
+
         var generation = GenerationFlags.All.Select(flag =>
         {
             var option = new Option<string?>("--" + flag.Name)
@@ -80,6 +83,7 @@ internal static class ChatCommand
                         continue;
                     flag.Apply(reply, pr.GetValue(option) ?? "true");
                 }
+                GenerationFlags.Validate(reply);
             }
             catch (GptChatException e)
             {
@@ -102,7 +106,8 @@ internal static class ChatCommand
                 Threads = threadCount,
                 Reply = reply,
             };
-            return await ChatApp.RunAsync(options, pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, ct);
+            return await ChatApp.RunAsync(options, token => hub.ResolveModelAsync(pr, options.Model, token),
+                pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, ct);
         });
         return root;
     }

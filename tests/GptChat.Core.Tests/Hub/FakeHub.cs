@@ -135,6 +135,11 @@ internal sealed class FakeHub : IDisposable
                 await RespondAsync(stream, status.Status!.Value, ErrorHeaders(status), [], isHead, request);
                 return;
             }
+            if (_faults.TryGetValue(file, out var redirect) && redirect.RedirectTo is { } location && TakeFault(file) is not null)
+            {
+                await RespondAsync(stream, 302, [("Location", location)], [], isHead, request);
+                return;
+            }
             if (!Authorized(repo, request))
             {
                 await RespondAsync(stream, 401, [("X-Error-Code", "GatedRepo")], [], isHead, request);
@@ -323,6 +328,8 @@ internal sealed class Fault
     public long? CutAfterBytes { get; init; }
     public bool WrongBytes { get; init; }
     public TimeSpan? PauseMidBody { get; init; }
+    /// <summary>Answer the resolve URL with a redirect here instead.</summary>
+    public string? RedirectTo { get; init; }
 }
 
 /// <summary>A request as the fake Hub saw it, with the body bytes it sent back.</summary>

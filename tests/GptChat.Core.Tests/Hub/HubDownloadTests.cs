@@ -339,6 +339,18 @@ public sealed class HubDownloadTests : IDisposable
     }
 
     [Fact]
+    public async Task A_redirect_to_plain_http_off_loopback_is_refused()
+    {
+        _hub.AddFault(Merged, new Fault { RedirectTo = "http://cdn.example.com/blob" });
+
+        var error = await Assert.ThrowsAsync<GptChatException>(() => ModelLocator.ResolveAsync(RepoName, Settings));
+
+        Assert.Contains("refusing redirect to plain http on cdn.example.com", error.Message);
+        Assert.False(File.Exists(Path.Combine(Snapshot, Merged)));
+        Assert.Empty(Directory.GetFiles(Path.Combine(RepoFolder, "blobs"), "*.incomplete"));
+    }
+
+    [Fact]
     public async Task Hostile_names_in_the_listing_are_never_written()
     {
         _repo.ExtraListedNames.AddRange(["../../escape.json", "/etc/passwd", "onnx/../../../x.onnx_data", "onnx/decoder_model_merged.onnx_data/../../../y"]);

@@ -1,0 +1,124 @@
+using static GptChat.Tests.Chat.ChatRuns;
+
+namespace GptChat.Tests.Chat;
+
+/// <summary>Every bad input ends with one line on stderr, the right exit code and no stack trace.</summary>
+public class ErrorTests
+{
+    [Theory]
+    [InlineData("--num-beams", "0", "--num-beams")]
+    [InlineData("--num-beams", "many", "--num-beams")]
+    [InlineData("--max-new-tokens", "0", "--max-new-tokens")]
+    [InlineData("--max-length", "-5", "--max-length")]
+    [InlineData("--top-p", "1.5", "--top-p")]
+    [InlineData("--temperature", "0", "--temperature")]
+    [InlineData("--repetition-penalty", "0", "--repetition-penalty")]
+    [InlineData("--length-penalty", "nan", "--length-penalty")]
+    [InlineData("--early-stopping", "maybe", "--early-stopping")]
+    [InlineData("--do-sample", "perhaps", "--do-sample")]
+    [InlineData("--seed", "-1", "--seed")]
+    [InlineData("--threads", "0", "--threads")]
+    [InlineData("--format", "chatml", "--format")]
+    [InlineData("--stdin", "some", "--stdin")]
+    [InlineData("--num-return-sequences", "3", "--num-return-sequences")]   // greedy returns one sequence
+    [InlineData("--bogus", "1", "--bogus")]
+    public async Task Out_of_range_or_unknown_options_are_usage_errors(string option, string value, string named)
+    {
+        var run = await RunAsync(Tiny("-p", "Hello", "--num-beams", "1", option, value));
+
+        Assert.Equal(2, run.ExitCode);
+        AssertOneLineError(run, named);
+        Assert.Equal("", run.StdOut);
+    }
+
+    [Fact]
+    public async Task An_empty_prompt_is_a_usage_error()
+    {
+        var run = await RunAsync(Tiny("-p", ""));
+        Assert.Equal(2, run.ExitCode);
+        AssertOneLineError(run, "--prompt");
+    }
+
+    [Fact]
+    public async Task A_missing_model_folder_names_the_path()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-gptchat-model");
+        var run = await RunAsync(["--model", missing, "-p", "Hello"]);
+
+        Assert.Equal(1, run.ExitCode);
+        AssertOneLineError(run, missing);
+    }
+
+    [Fact]
+    public async Task A_truncated_onnx_file_is_a_runtime_error()
+    {
+        using var model = new ModelCopy();
+        var onnx = Path.Combine(model.Folder, "onnx", "decoder_model_merged.onnx");
+        var bytes = await File.ReadAllBytesAsync(onnx);
+        await File.WriteAllBytesAsync(onnx, bytes[..(bytes.Length / 3)]);
+
+        var run = await RunAsync(["--model", model.Folder, "-p", "Hello", "--onnx-file", "onnx/decoder_model_merged.onnx"]);
+
+        Assert.Equal(1, run.ExitCode);
+        AssertOneLineError(run, "decoder_model_merged.onnx");
+    }
+
+    [Fact]
+    public async Task A_config_without_n_positions_is_a_runtime_error()
+    {
+        using var model = new ModelCopy();
+        var config = Path.Combine(model.Folder, "config.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(config))!.AsObject();
+        json.Remove("n_positions");
+        json.Remove("n_ctx");
+        await File.WriteAllTextAsync(config, json.ToJsonString());
+
+        var run = await RunAsync(["--model", model.Folder, "-p", "Hello"]);
+
+        Assert.Equal(1, run.ExitCode);
+        AssertOneLineError(run, "n_positions");
+    }
+
+    [Fact]
+    public async Task Verbose_shows_the_stack_trace()
+    {
+        using var model = new ModelCopy();
+        foreach (var onnx in Directory.GetFiles(Path.Combine(model.Folder, "onnx"), "*.onnx"))
+            File.WriteAllBytes(onnx, [1, 2, 3]);
+
+        var quiet = await RunAsync(["--model", model.Folder, "-p", "Hello"]);
+        var verbose = await RunAsync(["--model", model.Folder, "-p", "Hello", "--verbose"]);
+
+        Assert.Equal(1, quiet.ExitCode);
+        Assert.False(HasStackTrace(quiet.StdErr));
+        Assert.Equal(1, verbose.ExitCode);
+        Assert.True(HasStackTrace(verbose.StdErr));
+    }
+
+    private static void AssertOneLineError(GptChatRun run, string mentioning)
+    {
+        var lines = Lines(run.StdErr);
+        Assert.Single(lines);
+        Assert.StartsWith("gptchat: ", lines[0]);
+        Assert.Contains(mentioning, lines[0]);
+        Assert.False(HasStackTrace(run.StdErr));
+    }
+
+    /// <summary>A scratch copy of the tiny model to break.</summary>
+    private sealed class ModelCopy : IDisposable
+    {
+        public string Folder { get; } = Path.Combine(Path.GetTempPath(), "gptchat-model-" + Guid.NewGuid().ToString("N"));
+
+        public ModelCopy()
+        {
+            foreach (var file in Directory.EnumerateFiles(TestPaths.TinyModel, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(Folder, Path.GetRelativePath(TestPaths.TinyModel, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+        }
+
+        public void Dispose() => Directory.Delete(Folder, recursive: true);
+    }
+}
