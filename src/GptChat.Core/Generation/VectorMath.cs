@@ -23,9 +23,14 @@ internal static class VectorMath
     {
         var max = Max(x);
         var logSum = MathF.Log(SumExp(x, max, dest));
-        var shifted = dest[..x.Length];
-        Subtract(x, max, shifted);
-        Subtract(shifted, logSum, shifted);
+        var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
+        var dv = MemoryMarshal.Cast<float, Vector<float>>(dest[..x.Length]);
+        var m = new Vector<float>(max);
+        var l = new Vector<float>(logSum);
+        for (var i = 0; i < xv.Length; i++)
+            dv[i] = (xv[i] - m) - l;
+        for (var i = xv.Length * Vector<float>.Count; i < x.Length; i++)
+            dest[i] = (x[i] - max) - logSum;
     }
 
     /// <summary><c>dest = exp(x - max) / Σ exp(x - max)</c>.</summary>
@@ -101,9 +106,6 @@ internal static class VectorMath
         for (var i = xv.Length * Vector<float>.Count; i < x.Length; i++)
             dest[i] = x[i] + value;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Subtract(ReadOnlySpan<float> x, float value, Span<float> dest) => Add(x, -value, dest);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Divide(ReadOnlySpan<float> x, float value, Span<float> dest)
