@@ -39,13 +39,15 @@ internal sealed class DecoderGraph : IDisposable
     public bool HasPast => Past.Count > 0;
 
     /// <summary>Loads <paramref name="path"/>; a missing, truncated or foreign file gives a one-line <see cref="GptChatException"/>.</summary>
-    public static DecoderGraph Load(string path, SessionOptions options, ModelConfig config)
+    /// <param name="makeOptions">Returns fresh session options for each session (the caller's settings; they are disposed here).</param>
+    public static DecoderGraph Load(string path, Func<SessionOptions> makeOptions, ModelConfig config)
     {
         if (!File.Exists(path))
             throw new GptChatException($"ONNX file not found: {path}");
         InferenceSession session;
         try
         {
+            using var options = makeOptions();
             session = new InferenceSession(path, options);
         }
         catch (OnnxRuntimeException e)

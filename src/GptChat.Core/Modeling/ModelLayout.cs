@@ -86,10 +86,10 @@ internal sealed class ModelLayout : IDisposable
     }
 
     /// <summary>Finds and loads the graphs and works out how to drive them from their inputs.</summary>
-    public static ModelLayout Open(string modelFolder, string? onnxFile, SessionOptions sessionOptions, ModelConfig config)
+    public static ModelLayout Open(string modelFolder, string? onnxFile, Func<SessionOptions> makeSessionOptions, ModelConfig config)
     {
         var files = FindFiles(modelFolder, onnxFile);
-        var decode = DecoderGraph.Load(files.DecodePath, sessionOptions, config);
+        var decode = DecoderGraph.Load(files.DecodePath, makeSessionOptions, config);
         try
         {
             if (files.FirstStepPath is null)
@@ -102,7 +102,7 @@ internal sealed class ModelLayout : IDisposable
 
             if (!decode.HasPast)
                 throw new GptChatException($"{Path.GetFileName(files.DecodePath)}: no past_key_values inputs, so it cannot continue a cached sequence");
-            var first = DecoderGraph.Load(files.FirstStepPath, sessionOptions, config);
+            var first = DecoderGraph.Load(files.FirstStepPath, makeSessionOptions, config);
             var missing = decode.Past.FirstOrDefault(t => !first.Produces(t));
             if (missing is not null)
             {

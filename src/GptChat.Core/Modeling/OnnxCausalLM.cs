@@ -52,14 +52,8 @@ internal sealed class OnnxCausalLM : ICausalLM
             throw new GptChatException($"intra-op threads must be at least 1, got {options.IntraOpThreads}", 2);
         var config = ModelConfig.Load(modelFolder);
 
-        using var sessionOptions = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        };
-        var layout = ModelLayout.Open(modelFolder, options.OnnxFile, sessionOptions, config);
+        var threads = options.IntraOpThreads ?? Environment.ProcessorCount;
+        var layout = ModelLayout.Open(modelFolder, options.OnnxFile, () => MakeSessionOptions(threads), config);
         try
         {
             return new OnnxCausalLM(config, layout, VocabSizeOf(layout, config));
@@ -71,10 +65,21 @@ internal sealed class OnnxCausalLM : ICausalLM
         }
     }
 
+    /// <summary>One batch runs at a time, so ORT's threads all go to the operators (intra-op) and none to parallel branches.</summary>
+    private static SessionOptions MakeSessionOptions(int intraOpThreads) => new()
+    {
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        IntraOpNumThreads = intraOpThreads,
+        InterOpNumThreads = 1,
+        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+    };
+
     public ModelConfig Config { get; }
     /// <summary>A short name of the layout in use (e.g. "merged", "single", "split", "no-past"), for banners.</summary>
     public string LayoutName => _layout.Name;
     internal ModelLayoutKind LayoutKind => _layout.Kind;
+    /// <summary>The graph that runs the steps after the prompt, with what was read from its metadata.</summary>
+    internal DecoderGraph DecodeGraph => _layout.DecodeGraph;
     /// <summary>The ONNX file in use (absolute); for the split pair, the with-past file that runs every step after the prompt.</summary>
     public string OnnxPath => _layout.DecodeGraph.Path;
 

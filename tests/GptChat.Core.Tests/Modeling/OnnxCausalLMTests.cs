@@ -5,43 +5,13 @@ namespace GptChat.Core.Tests.Modeling;
 public class OnnxCausalLMTests(TinyModelLayouts layouts) : IClassFixture<TinyModelLayouts>
 {
     private const float Tolerance = 1e-4f;
-    private const int Vocab = 50257;
-    private static readonly int[] Prompt = [464, 3797, 3332, 319, 262, 2603, 13];
-
-    /// <summary>Steps of (tokens, parents): broadcast, permutations, duplicates, identity, fewer rows, more rows.</summary>
-    private static readonly (int[] Tokens, int[] Parents)[] Steps =
-    [
-        ([198, 464, 3797], [0, 0, 0]),
-        ([11, 12, 13], [2, 0, 1]),
-        ([50256, 262, 262], [1, 1, 0]),
-        ([5, 6, 7], [0, 1, 2]),
-        ([8, 9], [2, 0]),
-        ([10, 11, 12, 13], [1, 1, 0, 0]),
-        ([318, 257, 582, 13], [3, 2, 1, 0]),
-    ];
+    private const int Vocab = DecodeScript.Vocab;
+    private static readonly int[] Prompt = DecodeScript.Prompt;
 
     [Theory]
     [MemberData(nameof(TinyModelLayouts.Names), MemberType = typeof(TinyModelLayouts))]
-    public void Every_row_matches_a_full_recompute_of_its_sequence(string layout)
-    {
-        var model = layouts[layout];
-        var rows = new List<List<int>> { new(Prompt) };
-
-        var prefill = model.Prefill(Prompt).ToArray();
-        Assert.Equal(Vocab, prefill.Length);
-        AssertClose(layouts.ExpectedLogits(Prompt), prefill, $"{layout} prefill");
-
-        for (var step = 0; step < Steps.Length; step++)
-        {
-            var (tokens, parents) = Steps[step];
-            var logits = model.Decode(tokens, parents).ToArray();
-            Assert.Equal(tokens.Length * Vocab, logits.Length);
-
-            rows = parents.Select((p, r) => new List<int>(rows[p]) { tokens[r] }).ToList();
-            for (var r = 0; r < rows.Count; r++)
-                AssertClose(layouts.ExpectedLogits(rows[r]), logits.AsSpan(r * Vocab, Vocab).ToArray(), $"{layout} step {step} row {r}");
-        }
-    }
+    public void Every_row_matches_a_full_recompute_of_its_sequence(string layout) =>
+        DecodeScript.AssertMatchesRecompute(layouts[layout], layouts, Tolerance, layout);
 
     [Theory]
     [MemberData(nameof(TinyModelLayouts.Names), MemberType = typeof(TinyModelLayouts))]
@@ -187,18 +157,8 @@ public class OnnxCausalLMTests(TinyModelLayouts layouts) : IClassFixture<TinyMod
         Assert.Throws<ObjectDisposedException>(() => model.Prefill(Prompt));
     }
 
-    private static void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        var difference = MaxDifference(expected, actual);
-        Assert.True(difference <= Tolerance, $"{what}: logits differ by {difference}");
-    }
+    private static void AssertClose(float[] expected, float[] actual, string what) =>
+        DecodeScript.AssertClose(expected, actual, Tolerance, what);
 
-    private static float MaxDifference(float[] a, float[] b)
-    {
-        var max = 0f;
-        for (var i = 0; i < a.Length; i++)
-            max = Math.Max(max, Math.Abs(a[i] - b[i]));
-        return max;
-    }
+    private static float MaxDifference(float[] a, float[] b) => DecodeScript.MaxDifference(a, b);
 }

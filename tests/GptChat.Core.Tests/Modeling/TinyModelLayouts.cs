@@ -22,7 +22,9 @@ public sealed class TinyModelLayouts : IDisposable
         Reference = OnnxCausalLM.Open(TestPaths.TinyModel, options with { OnnxFile = "onnx/decoder_model.onnx" });
     }
 
-    public static TheoryData<string> Names => new() { "merged", "single", "split", "no-past" };
+    public static IReadOnlyList<string> LayoutNames { get; } = ["merged", "single", "split", "no-past"];
+
+    public static TheoryData<string> Names => new(LayoutNames);
 
     internal OnnxCausalLM this[string name] => _models[name];
 
