@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GptChat.Testing.Hub;
 
 namespace GptChat.Tests.Hub;
@@ -63,4 +64,43 @@ public sealed class HubProcessTests : IDisposable
         Assert.Equal(File.ReadAllBytes(merged), File.ReadAllBytes(Path.Combine(runs[0].StdOut.Trim(), "onnx", "decoder_model_merged.onnx")));
         Assert.Empty(Directory.GetFiles(Path.Combine(_home.Path, "hub"), "*.incomplete", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public async Task Chat_downloads_a_hub_model_on_first_use_then_runs_offline_from_the_cache()
+    {
+        string[] reply = ["--prompt", "The meaning of life is", "--max-new-tokens", "8", "--json"];
+        var local = await GptChatProcess.RunAsync(["--model", TestPaths.TinyModel, "--onnx-file", "onnx/decoder_model_merged.onnx", .. reply]);
+        Assert.Equal(0, local.ExitCode);
+
+        var fromHub = await GptChatProcess.RunAsync(["--model", "models/tiny-gpt2", .. reply], environment: Environment);
+
+        Assert.Equal(0, fromHub.ExitCode);
+        Assert.Contains("gptchat: downloaded onnx/decoder_model_merged.onnx", fromHub.StdErr);
+        Assert.Equal(Sequences(local.StdOut), Sequences(fromHub.StdOut));
+        Assert.NotEmpty(Sequences(fromHub.StdOut));
+
+        _hub.Dispose();
+        var offline = await GptChatProcess.RunAsync(["--model", "models/tiny-gpt2", "--offline", .. reply], environment: Environment);
+
+        Assert.Equal(0, offline.ExitCode);
+        Assert.DoesNotContain("downloading", offline.StdErr);
+        Assert.Equal(Sequences(local.StdOut), Sequences(offline.StdOut));
+    }
+
+    [Fact]
+    public async Task Chat_offline_with_a_cold_cache_fails_in_one_line()
+    {
+        var run = await GptChatProcess.RunAsync(["--model", "models/tiny-gpt2", "--prompt", "hi"],
+                                                environment: new Dictionary<string, string?>(Environment) { ["HF_HUB_OFFLINE"] = "1" });
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.StdOut);
+        Assert.Single(run.StdErr.TrimEnd().Split('\n'));
+        Assert.Contains("models/tiny-gpt2 (revision main) is not in the cache", run.StdErr);
+        Assert.Empty(_hub.Requests);
+    }
+
+    // The token ids of each returned sequence, from the --json reply.
+    private static List<string> Sequences(string json) =>
+        JsonDocument.Parse(json).RootElement.GetProperty("sequences").EnumerateArray().Select(s => s.GetProperty("ids").GetRawText()).ToList();
 }
