@@ -39,7 +39,7 @@ internal sealed class DecoderGraph : IDisposable
     public bool HasPast => Past.Count > 0;
 
     /// <summary>Loads <paramref name="path"/>; a missing, truncated or foreign file gives a one-line <see cref="GptChatException"/>.</summary>
-    /// <param name="makeOptions">Returns fresh session options for each session (the caller's settings; they are disposed here).</param>
+    /// <param name="makeOptions">Returns fresh session options on each call (the caller's settings); they are disposed after use.</param>
     public static DecoderGraph Load(string path, Func<SessionOptions> makeOptions, ModelConfig config)
     {
         if (!File.Exists(path))
@@ -47,8 +47,9 @@ internal sealed class DecoderGraph : IDisposable
         InferenceSession session;
         try
         {
-            using var options = makeOptions();
-            session = new InferenceSession(path, options);
+            // Large models load from an ORT-optimised copy; the cache falls back to the source on any cache
+            // problem, so an OnnxRuntimeException here means the source file itself is bad.
+            session = OptimizedModelCache.CreateSession(path, makeOptions);
         }
         catch (OnnxRuntimeException e)
         {

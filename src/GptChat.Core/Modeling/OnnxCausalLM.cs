@@ -65,7 +65,10 @@ internal sealed class OnnxCausalLM : ICausalLM
         }
     }
 
-    /// <summary>One batch runs at a time, so ORT's threads all go to the operators (intra-op) and none to parallel branches.</summary>
+    /// <summary>
+    /// One batch runs at a time, so ORT's threads all go to the operators (intra-op) and none to parallel branches.
+    /// The optimisation level is what a plain load uses; <see cref="OptimizedModelCache"/> sets its own for its copies.
+    /// </summary>
     private static SessionOptions MakeSessionOptions(int intraOpThreads) => new()
     {
         GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,

@@ -10,15 +10,16 @@ public class ModelLayoutTests
     private const string WithPast = "onnx/decoder_with_past_model.onnx";
 
     [Fact]
-    public void Full_hub_folder_prefers_the_merged_decoder()
+    public void Folder_with_every_layout_prefers_model_onnx()
     {
         using var model = OnnxCausalLM.Open(TestPaths.TinyModel, new ModelOpenOptions());
-        Assert.Equal("merged", model.LayoutName);
-        Assert.Equal(Path.GetFullPath(Path.Combine(TestPaths.TinyModel, Merged)), model.OnnxPath);
+        Assert.Equal("single", model.LayoutName);
+        Assert.Equal(Path.GetFullPath(Path.Combine(TestPaths.TinyModel, Single)), model.OnnxPath);
     }
 
     [Theory]
-    [InlineData("merged", Merged, Single, FirstStep, WithPast)]
+    [InlineData("single", Single, Merged, FirstStep, WithPast)]
+    [InlineData("merged", Merged, FirstStep, WithPast)]
     [InlineData("single", Single, FirstStep, WithPast)]
     [InlineData("split", FirstStep, WithPast)]
     [InlineData("single", WithPast)]

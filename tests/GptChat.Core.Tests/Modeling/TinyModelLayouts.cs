@@ -15,7 +15,7 @@ public sealed class TinyModelLayouts : IDisposable
     {
         _splitFolder = TempModelFolder.WithOnnx("onnx/decoder_model.onnx", "onnx/decoder_with_past_model.onnx");
         var options = new ModelOpenOptions { IntraOpThreads = 1 };
-        _models["merged"] = OnnxCausalLM.Open(TestPaths.TinyModel, options);
+        _models["merged"] = OnnxCausalLM.Open(TestPaths.TinyModel, options with { OnnxFile = "onnx/decoder_model_merged.onnx" });
         _models["single"] = OnnxCausalLM.Open(TestPaths.TinyModel, options with { OnnxFile = "onnx/model.onnx" });
         _models["split"] = OnnxCausalLM.Open(_splitFolder.Path, options);
         _models["no-past"] = OnnxCausalLM.Open(TestPaths.TinyModel, options with { OnnxFile = "onnx/decoder_model.onnx" });
