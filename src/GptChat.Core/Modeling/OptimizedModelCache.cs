@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -20,8 +21,9 @@ internal enum OptimizedCacheOutcome
 /// <summary>
 /// Creates ONNX Runtime sessions through a cache of ORT-optimised copies of the model.
 /// Why: parsing and optimising a 500 MB GPT-2 graph takes 1.5–7 s on every start, while ORT's own saved
-/// copy (graph already optimised at ORT_ENABLE_EXTENDED, weights in one external file that ORT memory-maps)
-/// loads in about 0.5 s and keeps the weights file-backed until they are pre-packed.
+/// copy (graph already optimised at ORT_ENABLE_EXTENDED, weights in one external file that ORT memory-maps, stored
+/// both as they are and pre-packed for the MatMul kernels) loads in about 0.5 s, and the weights stay file-backed
+/// pages instead of a private pre-packed copy.
 /// Layout: <c>$GPTCHAT_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/gptchat/optimized</c>, else
 /// <c>~/.cache/gptchat/optimized</c>; one folder per source file version, named by a hash of the source's
 /// full path, size, modification time, ORT version and the cache format. A folder is built under a temporary
@@ -31,7 +33,7 @@ internal enum OptimizedCacheOutcome
 /// </summary>
 internal static class OptimizedModelCache
 {
-    private const string FormatTag = "ort-extended-extinit-v1";
+    private const string FormatTag = "ort-extended-extinit-prepacked-v2";
     private const string ModelFileName = "model.onnx";
     private const string WeightsFileName = "weights.bin";
     private const string ManifestFileName = "manifest.json";
@@ -125,13 +127,40 @@ internal static class OptimizedModelCache
             source.FullName,
             source.Length.ToString(CultureInfo.InvariantCulture),
             source.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture),
-            OrtVersion);
+            OrtVersion,
+            CpuFingerprint);
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         string stem = Path.GetFileNameWithoutExtension(source.Name);
         return stem + "-" + Convert.ToHexString(hash, 0, 8).ToLowerInvariant();
     }
 
     private static string OrtVersion { get; } = OrtEnv.Instance().GetVersionString();
+
+    /// <summary>
+    /// Pre-packed weights are laid out for the kernels this CPU runs, so a copy is only reused on the same kind
+    /// of CPU (a home folder shared between machines gets one copy per CPU model).
+    /// </summary>
+    private static string CpuFingerprint { get; } = string.Join(",",
+        RuntimeInformation.ProcessArchitecture,
+        CpuModelName(),
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported,
+        System.Runtime.Intrinsics.X86.Avx2.IsSupported,
+        System.Runtime.Intrinsics.X86.Fma.IsSupported,
+        System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported);
+
+    private static string CpuModelName()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/cpuinfo"))
+                if (line.StartsWith("model name", StringComparison.Ordinal) || line.StartsWith("CPU part", StringComparison.Ordinal))
+                    return line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return "";
+    }
 
     /// <summary>Loads a complete, matching copy; a missing one returns null, a broken one is deleted and returns null.</summary>
     private static InferenceSession? TryLoad(string entry, FileInfo source, Func<SessionOptions> newOptions)
@@ -147,6 +176,7 @@ internal static class OptimizedModelCache
                 || manifest.SourceSize != source.Length
                 || manifest.SourceMtimeTicks != source.LastWriteTimeUtc.Ticks
                 || manifest.OrtVersion != OrtVersion
+                || manifest.Cpu != CpuFingerprint
                 || new FileInfo(model).Length != manifest.ModelSize
                 || new FileInfo(Path.Combine(entry, WeightsFileName)).Length != manifest.WeightsSize)
             {
@@ -183,6 +213,9 @@ internal static class OptimizedModelCache
                 options.OptimizedModelFilePath = model;
                 options.AddSessionConfigEntry("session.optimized_model_external_initializers_file_name", WeightsFileName);
                 options.AddSessionConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
+                // Also store the weights as the MatMul kernels pre-pack them: a later load maps them from the file
+                // instead of packing a private copy (peak RSS 699 → 603 MB on GPT-2 124M, same speed).
+                options.AddSessionConfigEntry("session.save_external_prepacked_constant_initializers", "1");
                 using var session = new InferenceSession(source.FullName, options);
             }
             string weights = Path.Combine(temp, WeightsFileName);
@@ -195,6 +228,7 @@ internal static class OptimizedModelCache
                 SourceSize = source.Length,
                 SourceMtimeTicks = source.LastWriteTimeUtc.Ticks,
                 OrtVersion = OrtVersion,
+                Cpu = CpuFingerprint,
                 ModelSize = new FileInfo(model).Length,
                 WeightsSize = new FileInfo(weights).Length,
             };
@@ -260,6 +294,7 @@ internal static class OptimizedModelCache
         public long SourceSize { get; init; }
         public long SourceMtimeTicks { get; init; }
         public string OrtVersion { get; init; } = "";
+        public string Cpu { get; init; } = "";
         public long ModelSize { get; init; }
         public long WeightsSize { get; init; }
     }

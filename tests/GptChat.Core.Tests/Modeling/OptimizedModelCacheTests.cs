@@ -26,14 +26,19 @@ public sealed class OptimizedModelCacheTests : IDisposable
 
     private string SingleEntry() => Assert.Single(Directory.GetDirectories(_root));
 
-    [Fact]
-    public void First_open_builds_a_copy_and_later_opens_reuse_it_with_identical_logits()
+    [Theory]
+    [InlineData("model.onnx")]
+    [InlineData("decoder_model_merged.onnx")]   // If subgraphs (use_cache_branch)
+    [InlineData("decoder_model.onnx")]          // no past inputs
+    [InlineData("decoder_with_past_model.onnx")]
+    public void First_open_builds_a_copy_and_later_opens_reuse_it_with_identical_logits(string file)
     {
+        string source = Path.Combine(TestPaths.TinyModel, "onnx", file);
         float[] expected;
-        using (var direct = new InferenceSession(Source, NewOptions()))
+        using (var direct = new InferenceSession(source, NewOptions()))
             expected = LastLogits(direct);
 
-        using (var built = Open(out var first))
+        using (var built = OptimizedModelCache.CreateSession(source, NewOptions, _root, 0, out var first))
         {
             Assert.Equal(OptimizedCacheOutcome.Built, first);
             Assert.Equal(expected, LastLogits(built), new ToleranceComparer(1e-4f));
@@ -41,7 +46,7 @@ public sealed class OptimizedModelCacheTests : IDisposable
         string entry = SingleEntry();
         Assert.True(File.Exists(Path.Combine(entry, "weights.bin")), "the copy keeps its weights in an external file");
 
-        using var reused = Open(out var second);
+        using var reused = OptimizedModelCache.CreateSession(source, NewOptions, _root, 0, out var second);
         Assert.Equal(OptimizedCacheOutcome.Hit, second);
         Assert.Equal(expected, LastLogits(reused), new ToleranceComparer(1e-4f));
         Assert.Equal(entry, SingleEntry());
@@ -138,6 +143,7 @@ public sealed class OptimizedModelCacheTests : IDisposable
                     "input_ids" => OrtValue.CreateTensorValueFromMemory(Prompt, [1, Prompt.Length]),
                     "attention_mask" => OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(1L, Prompt.Length).ToArray(), [1, Prompt.Length]),
                     "position_ids" => OrtValue.CreateTensorValueFromMemory(Enumerable.Range(0, Prompt.Length).Select(i => (long)i).ToArray(), [1, Prompt.Length]),
+                    "use_cache_branch" => OrtValue.CreateTensorValueFromMemory(new[] { false }, [1]),
                     _ => OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [1, meta.Dimensions[1], 0, meta.Dimensions[3]]),
                 });
             }
