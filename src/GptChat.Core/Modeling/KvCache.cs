@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace GptChat.Modeling;
@@ -60,6 +61,7 @@ internal sealed class KvCache : IDisposable
     }
 
     /// <summary>Row r of the cache becomes old row <c>parents[r]</c>; the row count becomes <c>parents.Length</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void Reorder(ReadOnlySpan<int> parents)
     {
         if (IsIdentity(parents))

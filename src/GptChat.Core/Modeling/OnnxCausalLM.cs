@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using GptChat.Generation;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -291,6 +292,7 @@ internal sealed class OnnxCausalLM : ICausalLM
     }
 
     /// <summary>Copies (and for float16 converts) the last position of each row from scratch into the float32 logits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void CopyLastPositions(TensorElementType type, int rows, int sequence)
     {
         var vocab = VocabSize;

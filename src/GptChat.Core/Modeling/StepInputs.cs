@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -8,6 +9,7 @@ namespace GptChat.Modeling;
 /// written in whichever integer type the graph declares (int64 for Hub exports, int32 for ORT's exporter).
 /// Rows are never padded, so the mask is all ones and positions run on from the cached length as
 /// Hugging Face builds them (<c>cumsum(mask) - 1</c>).
+/// Per-step loops are marked AggressiveOptimization so the first generations do not run tier-0 code.
 /// </summary>
 internal sealed class StepInputs : IDisposable
 {
@@ -19,6 +21,7 @@ internal sealed class StepInputs : IDisposable
     private TensorElementType _onesType;
 
     /// <summary><c>input_ids</c> [rows, sequence] from row-major <paramref name="ids"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public OrtValue Ids(TensorElementType type, ReadOnlySpan<int> ids, int rows, int sequence)
     {
         _ids.EnsureCapacity((long)ids.Length * ElementTypes.SizeOf(type));
@@ -53,6 +56,7 @@ internal sealed class StepInputs : IDisposable
     }
 
     /// <summary><c>position_ids</c> [rows, count]: every row holds start, start+1, …</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public OrtValue Positions(TensorElementType type, int rows, int start, int count)
     {
         var total = rows * count;

@@ -19,15 +19,14 @@ internal sealed class ChatApp
     private readonly ChatOptions _options;
     private readonly Func<CancellationToken, Task<ResolvedModel>> _resolveModel;
     private readonly TextWriter _output;
-    private readonly TextWriter _error;
-    private readonly ConsoleStyle _errorStyle = ConsoleStyle.For(Console.IsErrorRedirected);
+    private readonly Notices _notices;
 
     private ChatApp(ChatOptions options, Func<CancellationToken, Task<ResolvedModel>> resolveModel, TextWriter output, TextWriter error)
     {
         _options = options;
         _resolveModel = resolveModel;
         _output = new GuardedWriter(output);
-        _error = error;
+        _notices = new Notices(error);
     }
 
     /// <param name="resolveModel">Finds (or downloads) the model folder named by <c>--model</c>.</param>
@@ -72,12 +71,12 @@ internal sealed class ChatApp
         });
         var tokenizer = Gpt2Tokenizer.Load(resolved.Folder);
         var session = new ChatSession(tokenizer.Encode, model.ContextLength, _options.Reply.Format);
-        var runner = new ReplyRunner(model, tokenizer, session);
+        var runner = new ReplyRunner(_options.StepDelay > TimeSpan.Zero ? new ThrottledCausalLM(model, _options.StepDelay) : model, tokenizer, session);
 
         if (_options.Prompt is { } oneShot)
             return AnswerOnce(runner, oneShot);
         if (!Console.IsInputRedirected)
-            return new InteractiveChat(_options, runner, _output, _error, _errorStyle, Describe(resolved.Folder, model)).Run();
+            return new InteractiveChat(_options, runner, _output, _notices, Describe(resolved.Folder, model)).Run();
 
         var stdin = new Utf8LineReader(Console.OpenStandardInput());
         if (_options.Stdin == StdinMode.Whole)
@@ -153,20 +152,20 @@ internal sealed class ChatApp
             Warn("stdin is not valid UTF-8: invalid bytes were replaced by U+FFFD");
     }
 
-    private void Warn(string message) => _error.WriteLine(_errorStyle.Yellow($"gptchat: warning: {message}"));
+    private void Warn(string message) => _notices.Warn(message);
 
     private void ShowStats(Reply reply)
     {
         if (_options.Stats)
-            _error.WriteLine(_errorStyle.Dim(reply.Timings.Describe()));
+            _notices.Stats(reply.Timings);
     }
 
     private void ReportError(string message, Exception e)
     {
         var line = message.ReplaceLineEndings(" ").Trim();
-        _error.WriteLine(_errorStyle.Red($"gptchat: {(line.Length > 0 ? line : e.GetType().Name)}"));
+        _notices.Error(line.Length > 0 ? line : e.GetType().Name);
         if (_options.Verbose)
-            _error.WriteLine(e.ToString());
+            _notices.Writer.WriteLine(e.ToString());
     }
 
     private string Describe(string folder, OnnxCausalLM model) =>

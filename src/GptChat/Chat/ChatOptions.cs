@@ -19,5 +19,7 @@ internal sealed record ChatOptions
     public bool Verbose { get; init; }
     public string? OnnxFile { get; init; }
     public int? Threads { get; init; }
+    /// <summary>A pause before each decoding step (hidden flag for the terminal tests).</summary>
+    public TimeSpan StepDelay { get; init; }
     public ReplySettings Reply { get; init; } = new();
 }

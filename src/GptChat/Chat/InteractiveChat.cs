@@ -8,8 +8,10 @@ namespace GptChat.Cli.Chat;
 /// The read–generate–print loop on a terminal: a banner on stderr, a line editor with history, replies streamed
 /// to stdout as they are produced, slash commands, Ctrl+C to stop a reply, a stop phrase or Ctrl+D to end.
 /// </summary>
-internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, TextWriter output, TextWriter error, ConsoleStyle errorStyle, string banner)
+internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, TextWriter output, Notices notices, string banner)
 {
+    private readonly TextWriter _error = notices.Writer;
+    private readonly ConsoleStyle _style = notices.Style;
     private readonly ReplySettings _settings = options.Reply;
     private bool _stats = options.Stats;
     private bool _echoPrompt = options.EchoPrompt;
@@ -19,13 +21,13 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
 
     public int Run()
     {
-        error.WriteLine(errorStyle.Bold(banner));
-        error.WriteLine(errorStyle.Dim("Type a line and press Enter. /help for commands; /bye, Ctrl+D or the stop phrase to quit."));
+        _error.WriteLine(_style.Bold(banner));
+        _error.WriteLine(_style.Dim("Type a line and press Enter. /help for commands; /bye, Ctrl+D or the stop phrase to quit."));
 
         using var interrupts = new InterruptMonitor(() => Environment.Exit(ChatApp.ExitInterrupted));
         var history = options.History ? HistoryFile.Open(HistoryFile.DefaultPath(), Warn) : null;
-        var editor = new LineEditor(new ConsoleKeySource(), error, history?.Entries ?? []);
-        var prompt = errorStyle.Green("you> ");
+        var editor = new LineEditor(new ConsoleKeySource(), _error, history?.Entries ?? []);
+        var prompt = _style.Green("you> ");
 
         while (true)
         {
@@ -36,7 +38,7 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
             {
                 if (interrupts.Press())
                     return ChatApp.ExitInterrupted;
-                error.WriteLine(errorStyle.Dim("(Ctrl+C again within 2 s to quit, or /bye, or Ctrl+D)"));
+                _error.WriteLine(_style.Dim("(Ctrl+C again within 2 s to quit, or /bye, or Ctrl+D)"));
                 continue;
             }
 
@@ -79,8 +81,8 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
                     if (label)
                         return;
                     label = true;
-                    error.Write(errorStyle.Cyan("bot> "));
-                    error.Flush();
+                    _error.Write(_style.Cyan("bot> "));
+                    _error.Flush();
                     if (_echoPrompt)
                         output.Write(line);
                 }
@@ -89,8 +91,8 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
                 if (reply.Interrupted)
                 {
                     output.Flush();
-                    error.Write(errorStyle.Dim(" [cut]"));
-                    error.Flush();
+                    _error.Write(_style.Dim(" [cut]"));
+                    _error.Flush();
                 }
                 output.WriteLine();
             }
@@ -103,7 +105,7 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
         _generatedTokens += reply.Timings.GeneratedTokens;
         _generatingTime += reply.Timings.Total - reply.Timings.Prompt;
         if (_stats)
-            error.WriteLine(errorStyle.Dim(reply.Timings.Describe()));
+            notices.Stats(reply.Timings);
         return reply;
     }
 
@@ -119,27 +121,27 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
                 Help();
                 break;
             case "/show":
-                error.WriteLine(banner);
-                error.WriteLine($"settings: {_settings.Describe()}{(_stats ? ", stats on" : "")}{(_echoPrompt ? ", echo-prompt on" : "")}");
-                error.WriteLine($"history: {runner.Session.History.Count} turns kept");
+                _error.WriteLine(banner);
+                _error.WriteLine($"settings: {_settings.Describe()}{(_stats ? ", stats on" : "")}{(_echoPrompt ? ", echo-prompt on" : "")}");
+                _error.WriteLine($"history: {runner.Session.History.Count} turns kept");
                 break;
             case "/reset":
                 runner.Session.Reset();
-                error.WriteLine("history cleared");
+                _error.WriteLine("history cleared");
                 break;
             case "/stats":
                 if (_lastReply is null)
-                    error.WriteLine("no reply yet");
+                    _error.WriteLine("no reply yet");
                 else
-                    error.WriteLine($"last reply: {_lastReply.Timings.Describe()}");
+                    _error.WriteLine($"last reply: {_lastReply.Timings.Describe()}");
                 var rate = _generatingTime.TotalSeconds > 0 ? _generatedTokens / _generatingTime.TotalSeconds : 0;
-                error.WriteLine($"session: {_replies} replies, {_generatedTokens} tokens generated, {rate:F1} tokens/s");
+                _error.WriteLine($"session: {_replies} replies, {_generatedTokens} tokens generated, {rate:F1} tokens/s");
                 break;
             case "/set":
                 Set(parts.Length > 1 ? parts[1] : null, parts.Length > 2 ? parts[2] : null);
                 break;
             default:
-                error.WriteLine(errorStyle.Yellow($"unknown command {parts[0]} (try /help)"));
+                _error.WriteLine(_style.Yellow($"unknown command {parts[0]} (try /help)"));
                 break;
         }
         return true;
@@ -149,7 +151,7 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
     {
         if (name is null || value is null)
         {
-            error.WriteLine("usage: /set <option> <value>; options: " +
+            _error.WriteLine("usage: /set <option> <value>; options: " +
                 string.Join(", ", GenerationFlags.All.Select(f => f.Name).Concat(["format", "stats", "echo-prompt"])));
             return;
         }
@@ -183,17 +185,17 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
                     }
                     break;
             }
-            error.WriteLine($"settings: {_settings.Describe()}");
+            _error.WriteLine($"settings: {_settings.Describe()}");
         }
         catch (GptChatException e)
         {
-            error.WriteLine(errorStyle.Yellow(e.Message));
+            _error.WriteLine(_style.Yellow(e.Message));
         }
     }
 
     private void Help()
     {
-        error.WriteLine("""
+        _error.WriteLine("""
             /help                 this list
             /set <option> <value> change a setting, e.g. /set num-beams 3, /set do-sample true, /set format transcript
             /show                 model and current settings
@@ -204,5 +206,5 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
             """);
     }
 
-    private void Warn(string message) => error.WriteLine(errorStyle.Yellow($"gptchat: warning: {message}"));
+    private void Warn(string message) => notices.Warn(message);
 }

@@ -29,11 +29,12 @@ internal sealed class ReplyRunner(ICausalLM model, Gpt2Tokenizer tokenizer, Chat
             MinNewTokens = prepared.Length.MinNewTokens,
         };
 
+        // Generation stops (and returns what it has) on Ctrl+C or at the end of the bot's turn.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
-        var stream = new ReplyStream(tokenizer.CreateStreamingDecoder(), session, options.EosTokenId, onText);
+        var stream = new ReplyStream(tokenizer.CreateStreamingDecoder(), session, onText);
         var start = Stopwatch.GetTimestamp();
         TimeSpan? firstToken = null;
-        GenerationResult? result = null;
+        GenerationResult result;
         try
         {
             result = Generator.Generate(_model, prepared.Ids, options, tokens =>
@@ -42,26 +43,22 @@ internal sealed class ReplyRunner(ICausalLM model, Gpt2Tokenizer tokenizer, Chat
                 if (interrupt.IsCancellationRequested)
                     return;
                 firstToken ??= Stopwatch.GetElapsedTime(start);
-                if (stream.Add(tokens) && stream.EndedByTurn)
+                if (stream.Add(tokens))
                     stop.Cancel();
             }, stop.Token);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Ctrl+C or the end of the bot's turn: keep what was produced.
         }
         catch (GenerationOptionException e)
         {
             throw GenerationFlags.UsageError(e);
         }
-
         stream.Finish();
         var total = Stopwatch.GetElapsedTime(start);
 
+        // A reply cut short is what was shown; otherwise the generator's sequences, best first.
         var interrupted = interrupt.IsCancellationRequested;
-        var cut = interrupted || stream.EndedByTurn || result is null;
-        var sequences = cut ? [new GeneratedSequence(stream.Ids.ToArray(), null)] : result!.Sequences;
-        var finish = cut ? FinishReason.Stop : result!.FinishReason;
+        var cut = interrupted || stream.EndedByTurn;
+        var sequences = cut ? [new GeneratedSequence(stream.Ids.ToArray(), null)] : result.Sequences;
+        var finish = cut ? FinishReason.Stop : result.FinishReason;
         var generated = sequences.Count > 0 ? sequences[0].Ids.Count : 0;
         var timings = new ReplyTimings(_model.PrefillTime, firstToken ?? total, total, prepared.Ids.Count, generated);
         return new Reply(prepared, sequences, stream.Text, finish, interrupted, timings);

@@ -5,49 +5,40 @@ using GptChat.Tokenization;
 namespace GptChat.Cli.Chat;
 
 /// <summary>
-/// Turns the best sequence's final tokens into text as they arrive: holds back split characters, leaves out
-/// EOS, and stops at the end of the bot's turn (transcript format), passing each new piece of text on.
+/// Turns the best sequence's final tokens (the generator never streams EOS) into text as they arrive: holds
+/// back split characters and stops at the end of the bot's turn (transcript format), passing each new piece on.
 /// </summary>
-internal sealed class ReplyStream(StreamingDecoder decoder, ChatSession session, int eosTokenId, Action<string>? onText)
+internal sealed class ReplyStream(StreamingDecoder decoder, ChatSession session, Action<string>? onText)
 {
     private readonly List<int> _ids = [];
     private readonly StringBuilder _text = new();
     private int _shown;
 
-    /// <summary>Tokens taken so far (EOS included), in order.</summary>
+    /// <summary>Tokens taken so far, in order.</summary>
     public IReadOnlyList<int> Ids => _ids;
 
-    /// <summary>True once the turn ended in the text or EOS arrived: later tokens are ignored.</summary>
-    public bool Ended { get; private set; }
-
-    /// <summary>True when the end came from the text (the bot's line ended), not from EOS.</summary>
+    /// <summary>True once the bot's turn ended in the text: later tokens are ignored.</summary>
     public bool EndedByTurn { get; private set; }
 
     public string Text => _text.ToString(0, _shown);
 
-    /// <summary>Takes more tokens; returns true when the reply has ended and generation can stop.</summary>
+    /// <summary>Takes more tokens; returns true when the turn has ended and generation can stop.</summary>
     public bool Add(ReadOnlySpan<int> tokens)
     {
         foreach (var token in tokens)
         {
-            if (Ended)
+            if (EndedByTurn)
                 break;
             _ids.Add(token);
-            if (token == eosTokenId)
-            {
-                Ended = true;
-                Show(decoder.Flush());
-                break;
-            }
             Show(decoder.Append([token]));
         }
-        return Ended;
+        return EndedByTurn;
     }
 
     /// <summary>Shows what the decoder still holds (end of generation).</summary>
     public void Finish()
     {
-        if (!Ended)
+        if (!EndedByTurn)
             Show(decoder.Flush());
     }
 
@@ -59,7 +50,7 @@ internal sealed class ReplyStream(StreamingDecoder decoder, ChatSession session,
         var end = session.FindTurnEnd(_text.ToString());
         if (end >= 0)
         {
-            Ended = EndedByTurn = true;
+            EndedByTurn = true;
             _text.Length = Math.Max(end, _shown);   // what was shown stays shown
         }
         if (_text.Length > _shown)

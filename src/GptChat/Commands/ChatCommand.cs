@@ -39,11 +39,12 @@ internal static class ChatCommand
         var stats = new Option<bool>("--stats") { Description = "After each reply: time to first token, prompt and generation speed" };
         var verbose = new Option<bool>("--verbose") { Description = "Show stack traces of errors" };
         var onnxFile = new Option<string?>("--onnx-file") { Description = "Use this ONNX file (relative to the model folder)", HelpName = "REL" };
+        var stepDelay = new Option<int>("--step-delay-ms") { Hidden = true, Description = "Wait this long before each decoding step (tests)" };
         var threads = new Option<string?>("--threads") { Description = "ONNX Runtime intra-op threads [physical cores]", HelpName = "N" };
 
         var root = new RootCommand("Chat with GPT-2 locally through ONNX Runtime")
         {
-            model, prompt, json, stdin, format, stopPhrases, echo, noHistory, stats, verbose, onnxFile, threads,
+            model, prompt, json, stdin, format, stopPhrases, echo, noHistory, stats, verbose, onnxFile, threads, stepDelay,
         };
 
         var hub = new HubOptions();
@@ -104,6 +105,7 @@ internal static class ChatCommand
                 Verbose = pr.GetValue(verbose),
                 OnnxFile = pr.GetValue(onnxFile),
                 Threads = threadCount,
+                StepDelay = TimeSpan.FromMilliseconds(Math.Max(0, pr.GetValue(stepDelay))),
                 Reply = reply,
             };
             return await ChatApp.RunAsync(options, token => hub.ResolveModelAsync(pr, options.Model, token),

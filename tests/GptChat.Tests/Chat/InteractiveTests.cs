@@ -19,7 +19,8 @@ public class InteractiveTests : IDisposable
     public async Task Streams_replies_takes_set_commands_survives_ctrl_c_and_ends_on_the_stop_phrase()
     {
         var oneShot = await RunAsync(Tiny("-p", "Hello, my name is", "--num-beams", "1", "--max-new-tokens", "12"));
-        using var chat = new PtySession(_state, Tiny("--no-history"));
+        // 20 ms per step: the long reply below takes seconds on any machine, so Ctrl+C lands in its middle.
+        using var chat = new PtySession(_state, Tiny("--no-history", "--step-delay-ms", "20"));
 
         chat.WaitFor("tiny-gpt2.*beams 5");                 // the banner names model and settings
         chat.WaitFor(Prompt);
