@@ -54,6 +54,49 @@ public class PipeModeTests
     }
 
     [Fact]
+    public async Task A_reply_equal_to_a_stop_phrase_ends_processing_after_it_is_printed()
+    {
+        var alone = await RunAsync(Tiny([.. Fast, "-p", "Hello"]));
+        var reply = alone.StdOut.TrimEnd('\n');
+        Assert.NotEmpty(reply);
+
+        var run = await RunAsync(Tiny([.. Fast, "--stop-phrase", reply]), "Hello\nNot answered\n");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(reply + "\n", run.StdOut);
+    }
+
+    [Fact]
+    public async Task Dialogpt_joins_the_turns_with_the_end_of_text_id()
+    {
+        var run = await RunAsync(Tiny([.. Fast, "--json", "--format", "dialogpt"]), "Hello\nHow are you?\n");
+
+        Assert.Equal(0, run.ExitCode);
+        var lines = Lines(run.StdOut);
+        var tokenizer = GptChat.Tokenization.Gpt2Tokenizer.Load();
+        var first = ParseLine(lines[0]);
+        Assert.Equal([.. tokenizer.Encode("Hello"), 50256], PromptIds(first));
+        var reply = first.GetProperty("sequences")[0].GetProperty("text").GetString()!.Trim();
+        int[] second = [.. tokenizer.Encode("Hello"), 50256, .. tokenizer.Encode(reply), 50256, .. tokenizer.Encode("How are you?"), 50256];
+        Assert.Equal(second, PromptIds(ParseLine(lines[1])));
+    }
+
+    [Fact]
+    public async Task Transcript_keeps_a_user_and_bot_transcript_as_context()
+    {
+        var run = await RunAsync(Tiny([.. Fast, "--json", "--format", "transcript"]), "Hello\nHow are you?\n");
+
+        Assert.Equal(0, run.ExitCode);
+        var lines = Lines(run.StdOut);
+        var tokenizer = GptChat.Tokenization.Gpt2Tokenizer.Load();
+        var first = ParseLine(lines[0]);
+        Assert.Equal("User: Hello\nBot:", tokenizer.Decode(PromptIds(first)));
+        var reply = first.GetProperty("sequences")[0].GetProperty("text").GetString()!;
+        Assert.DoesNotContain('\n', reply.Trim());          // the bot's turn ends at the end of its line
+        Assert.Equal($"User: Hello\nBot: {reply.Trim()}\nUser: How are you?\nBot:", tokenizer.Decode(PromptIds(ParseLine(lines[1]))));
+    }
+
+    [Fact]
     public async Task Json_gives_one_object_per_line()
     {
         var run = await RunAsync(Tiny([.. Fast, "--json"]), "Hello\nWorld\n");
