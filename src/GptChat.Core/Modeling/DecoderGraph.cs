@@ -49,7 +49,8 @@ internal sealed class DecoderGraph : IDisposable
         {
             // Large models load from an ORT-optimised copy; the cache falls back to the source on any cache
             // problem, so an OnnxRuntimeException here means the source file itself is bad.
-            session = OptimizedModelCache.CreateSession(path, makeOptions);
+            // The token embedding is read one row per token: tell the OS so (see RandomAccessPages).
+            session = OptimizedModelCache.CreateSession(path, makeOptions, randomAccessBytes: (long)config.VocabSize * config.NEmbd * sizeof(float));
         }
         catch (OnnxRuntimeException e)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
@@ -59,10 +58,19 @@ internal static class OptimizedModelCache
     /// <paramref name="newOptions"/> must return fresh options each call (threads, providers, …); this
     /// method sets the optimisation level and the cache's config entries on them.
     /// </summary>
-    public static InferenceSession CreateSession(string onnxPath, Func<SessionOptions> newOptions)
+    /// <param name="onnxPath">The source model.</param>
+    /// <param name="newOptions">Fresh session options per call.</param>
+    /// <param name="randomAccessBytes">
+    /// Size in bytes of weights that are read row by row at random (the token embedding, vocab × n_embd × 4);
+    /// their mapped pages get <see cref="RandomAccessPages"/> advice. 0 = none.
+    /// </param>
+    public static InferenceSession CreateSession(string onnxPath, Func<SessionOptions> newOptions, long randomAccessBytes = 0)
     {
+        MallocPolicy.ReturnLargeBlocksToOs();
         var session = CreateSession(onnxPath, newOptions, DefaultRoot, DefaultMinSourceBytes, out var outcome);
         LastOutcome = outcome;
+        if (outcome != OptimizedCacheOutcome.Bypassed && randomAccessBytes > 0 && DefaultRoot is { } root)
+            RandomAccessPages.Advise(Path.Combine(root, EntryName(new FileInfo(Path.GetFullPath(onnxPath))), WeightsFileName), randomAccessBytes);
         return session;
     }
 
@@ -129,9 +137,12 @@ internal static class OptimizedModelCache
             source.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture),
             OrtVersion,
             CpuFingerprint);
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        // FNV-1a: a name, not a security boundary; avoids loading OpenSSL (3 MiB resident) just for this.
+        ulong hash = 14695981039346656037UL;
+        foreach (byte b in Encoding.UTF8.GetBytes(key))
+            hash = (hash ^ b) * 1099511628211UL;
         string stem = Path.GetFileNameWithoutExtension(source.Name);
-        return stem + "-" + Convert.ToHexString(hash, 0, 8).ToLowerInvariant();
+        return stem + "-" + hash.ToString("x16", CultureInfo.InvariantCulture);
     }
 
     private static string OrtVersion { get; } = OrtEnv.Instance().GetVersionString();
@@ -233,6 +244,7 @@ internal static class OptimizedModelCache
                 WeightsSize = new FileInfo(weights).Length,
             };
             File.WriteAllText(Path.Combine(temp, ManifestFileName), JsonSerializer.Serialize(manifest));
+            RandomAccessPages.DropFromPageCache(weights);
             if (Directory.Exists(entry)) TryDelete(entry); // a broken copy left by TryLoad's caller
             try
             {
