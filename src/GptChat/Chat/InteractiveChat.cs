@@ -31,7 +31,9 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
 
         while (true)
         {
-            var read = editor.ReadLine(prompt);
+            LineRead read;
+            using (ConsoleKeySource.ReadingLine())
+                read = editor.ReadLine(prompt);
             if (read.Kind == LineReadKind.EndOfInput)
                 return 0;
             if (read.Kind == LineReadKind.Interrupt)

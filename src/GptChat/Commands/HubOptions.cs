@@ -72,11 +72,22 @@ internal sealed class HubOptions(Func<string, string?>? environment = null)
     /// <paramref name="preferCache"/>: a complete cached snapshot is used without asking the Hub (the chat's fast start).
     /// Throws <see cref="GptChatException"/> with one line to print.
     /// </summary>
-    public Task<ResolvedModel> ResolveModelAsync(ParseResult parseResult, string model, CancellationToken cancellationToken, bool preferCache = true)
+    public async Task<ResolvedModel> ResolveModelAsync(ParseResult parseResult, string model, CancellationToken cancellationToken, bool preferCache = true)
     {
         var settings = ToSettings(parseResult) with { PreferCache = preferCache };
         var error = parseResult.InvocationConfiguration.Error;
-        return DownloadProgressRenderer.RunAsync(error, DownloadProgressRenderer.ModeFor(error, IsQuiet(parseResult)),
-                                                 progress => ModelLocator.ResolveAsync(model, settings, progress, cancellationToken));
+        if (Directory.Exists(model))
+            return await ModelLocator.ResolveAsync(model, settings, null, cancellationToken); // a local folder: nothing to fetch
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var watch = DownloadInterrupt.Watch(interrupt);
+        try
+        {
+            return await DownloadProgressRenderer.RunAsync(error, DownloadProgressRenderer.ModeFor(error, IsQuiet(parseResult)),
+                                                           progress => ModelLocator.ResolveAsync(model, settings, progress, interrupt.Token));
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new GptChatException("interrupted: the download stopped (what was fetched is kept; run the command again to resume it)", exitCode: 130);
+        }
     }
 }

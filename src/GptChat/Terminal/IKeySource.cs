@@ -7,20 +7,23 @@ internal interface IKeySource
     ConsoleKeyInfo ReadKey();
 }
 
-/// <summary>Keys from the terminal. Ctrl+C arrives as a key while reading (not as SIGINT) so the editor can handle it in place.</summary>
+/// <summary>
+/// Keys from the terminal. While a line is read Ctrl+C must arrive as a key (not SIGINT) so the editor can handle
+/// it in place: <see cref="ReadingLine"/> turns that on for the whole read, prompt drawing included, so a Ctrl+C
+/// typed as soon as the prompt shows is never lost to the signal handler.
+/// </summary>
 internal sealed class ConsoleKeySource : IKeySource
 {
-    public ConsoleKeyInfo ReadKey()
+    public ConsoleKeyInfo ReadKey() => Console.ReadKey(intercept: true);
+
+    public static IDisposable ReadingLine()
     {
-        var previous = Console.TreatControlCAsInput;
         Console.TreatControlCAsInput = true;
-        try
-        {
-            return Console.ReadKey(intercept: true);
-        }
-        finally
-        {
-            Console.TreatControlCAsInput = previous;
-        }
+        return new Restore();
+    }
+
+    private sealed class Restore : IDisposable
+    {
+        public void Dispose() => Console.TreatControlCAsInput = false;
     }
 }

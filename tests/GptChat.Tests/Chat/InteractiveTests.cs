@@ -19,6 +19,7 @@ public class InteractiveTests : IDisposable
     public async Task Streams_replies_takes_set_commands_survives_ctrl_c_and_ends_on_the_stop_phrase()
     {
         var oneShot = await RunAsync(Tiny("-p", "Hello, my name is", "--num-beams", "1", "--max-new-tokens", "12"));
+        var whole = await RunAsync(Tiny("-p", "Once upon a time", "--num-beams", "1", "--max-new-tokens", "240", "--min-new-tokens", "240"));
         // 20 ms per step: the long reply below takes seconds on any machine, so Ctrl+C lands in its middle.
         using var chat = new PtySession(_state, Tiny("--no-history", "--step-delay-ms", "20"));
 
@@ -36,16 +37,19 @@ public class InteractiveTests : IDisposable
         Assert.Equal(oneShot.StdOut.TrimEnd('\n'), reply.Groups[1].Value);
         chat.WaitFor(Prompt);
 
-        // A long reply (EOS banned), cut by Ctrl+C once its first words are on screen.
+        // A long reply (EOS banned), cut by Ctrl+C once its first words are on screen: what was shown stays,
+        // and it is a proper beginning of the whole reply.
         chat.Type("/set max-new-tokens 240\r");
         chat.WaitFor(Prompt);
         chat.Type("/set min-new-tokens 240\r");
         chat.WaitFor(Prompt);
         chat.Type("Once upon a time\r");
-        chat.WaitFor(@"bot> \S");
+        var first = chat.WaitFor(@"bot> (\S)");
         chat.Type("\u0003");
-        var cut = chat.WaitFor(@"(.*) \[cut\]");
-        Assert.NotEmpty(cut.Groups[1].Value.Trim());
+        var rest = chat.WaitFor(@"([\s\S]*?) \[cut\]\r\n");
+        var shown = (first.Groups[1].Value + rest.Groups[1].Value).Replace("\r\n", "\n");
+        Assert.StartsWith(shown, whole.StdOut);
+        Assert.True(shown.Length < whole.StdOut.TrimEnd('\n').Length, $"the reply was not cut: {shown}");
         chat.WaitFor(Prompt);
 
         // Still running: it answers a command, then the full-width stop phrase ends it with 0.
