@@ -32,17 +32,21 @@ internal static class DownloadProgressRenderer
             case ProgressMode.Lines:
                 return await work(new LineProgress(error, TimeProvider.System));
             default:
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-                // The live display starts only when a file starts downloading, so a cached model prints nothing.
-                var bars = new BarProgress(console);
-                try
-                {
-                    return await work(bars);
-                }
-                finally
-                {
-                    await bars.StopAsync();
-                }
+                return await RunWithBarsAsync(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), work);
+        }
+    }
+
+    /// <summary>Live bars on <paramref name="console"/>; they start only when a file starts downloading, so a cached model prints nothing.</summary>
+    internal static async Task<T> RunWithBarsAsync<T>(IAnsiConsole console, Func<IDownloadProgress?, Task<T>> work)
+    {
+        var bars = new BarProgress(console);
+        try
+        {
+            return await work(bars);
+        }
+        finally
+        {
+            await bars.StopAsync();
         }
     }
 
