@@ -12,6 +12,7 @@
 #   --peers-dir  the peers folder (default $GPTCHAT_PEERS_DIR or /work/shared/tools/peers); copied to a
 #                temporary folder when it is read-only, since run_peers.sh builds and installs inside it
 #   --out FILE   also write the table there
+#   --keep DIR   keep the raw per-process records (gptchat.jsonl, peers.jsonl, membw.jsonl, oneshot.jsonl) in DIR
 # Environment: GPTCHAT = command that runs gptchat (default: build src/GptChat in Release and run its dll).
 # gptchat gets a fresh optimised-model cache (GPTCHAT_CACHE_DIR in the work folder): its first process
 # builds the cache ("first run" load), every later one loads the cached copy. gptchat runs onnx/model.onnx, the file
@@ -29,6 +30,7 @@ THREADS=2
 PEERS="genai,ortnode,tjs4,tjs2,torch"
 PEERS_DIR="${GPTCHAT_PEERS_DIR:-/work/shared/tools/peers}"
 OUT=""
+KEEP=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --reps) REPS="$2"; shift 2 ;;
@@ -36,7 +38,8 @@ while [[ $# -gt 0 ]]; do
     --peers) PEERS="$2"; shift 2 ;;
     --peers-dir) PEERS_DIR="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n 2,18p "$0"; exit 0 ;;
+    --keep) KEEP="$2"; shift 2 ;;
+    -h|--help) sed -n 2,20p "$0"; exit 0 ;;
     -*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
     *) MODEL_DIR="$1"; shift ;;
   esac
@@ -111,6 +114,8 @@ run_genai_oneshot() {
   echo "{\"peer\": \"genai\", \"tag\": \"oneshot\", \"wall_ms\": $("$PY" -c "print(($end - $start) * 1000)")}" >> "$WORK/oneshot.jsonl"
 }
 
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+LOAD_BEFORE="$(loadavg)"
 PROMPT_TEXT="The meaning of life is a test of the world"
 : > "$WORK/gptchat.jsonl"; : > "$WORK/peers.jsonl"; : > "$WORK/oneshot.jsonl"; : > "$WORK/membw.jsonl"
 membw before
@@ -141,9 +146,11 @@ for ((rep = 1; rep <= REPS; rep++)); do
   fi
 done
 membw after
+LOAD_AFTER="$(loadavg)"
+if [[ -n "$KEEP" ]]; then mkdir -p "$KEEP" && cp "$WORK"/*.jsonl "$KEEP"/; fi
 
 [[ -s "$WORK/peers.jsonl" ]] && "$PY" "$PEERS_DIR/aggregate.py" "$WORK/peers.jsonl" > "$WORK/peers-agg.jsonl" || : > "$WORK/peers-agg.jsonl"
 ONNX_FILE="$MODEL_DIR/onnx/model.onnx"
 "$PY" "$HERE/bench_report.py" --gptchat "$WORK/gptchat.jsonl" --peers "$WORK/peers-agg.jsonl" \
-  --membw "$WORK/membw.jsonl" --oneshot "$WORK/oneshot.jsonl" --onnx "$ONNX_FILE" --threads "$THREADS" --reps "$REPS" \
+  --membw "$WORK/membw.jsonl" --oneshot "$WORK/oneshot.jsonl" --onnx "$ONNX_FILE" --threads "$THREADS" --reps "$REPS" --load "$LOAD_BEFORE -> $LOAD_AFTER" \
   | tee "${OUT:-/dev/null}"

@@ -71,7 +71,7 @@ def gptchat_rows(records):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gptchat"); ap.add_argument("--peers"); ap.add_argument("--membw"); ap.add_argument("--oneshot")
-    ap.add_argument("--onnx"); ap.add_argument("--threads", type=int, default=2); ap.add_argument("--reps", type=int)
+    ap.add_argument("--onnx"); ap.add_argument("--threads", type=int, default=2); ap.add_argument("--reps", type=int); ap.add_argument("--load")
     a = ap.parse_args()
 
     g_rows, first_load, first_cache = gptchat_rows(read_jsonl(a.gptchat))
@@ -91,6 +91,8 @@ def main():
     p("")
     p(f"- {a.threads} threads, {a.reps} reps per program and workload (one process each, reps interleaved); medians over reps, "
       "`min` = best rep. Step = one decode step including selection and bookkeeping; `model run` = gptchat's raw model run inside that step.")
+    if a.load:
+        p(f"- Load average (1/5/15 min) at start -> end: {a.load}.")
     if onnx_bytes:
         p(f"- ONNX file {onnx_bytes / 1e6:.1f} MB ({onnx_bytes / 2**20:.1f} MiB).")
     if bw:

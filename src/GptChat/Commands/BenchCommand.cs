@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GptChat.Benchmarking;
 using GptChat.Modeling;
+using Microsoft.ML.OnnxRuntime;
 
 namespace GptChat.Cli.Commands;
 
@@ -81,6 +82,12 @@ internal static class BenchCommand
         {
             error.WriteLine("gptchat: bench cancelled");
             return 130;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or ArgumentException or InvalidOperationException or IOException)
+        {
+            // Anything else that escapes the runner: still one line, no stack trace.
+            error.WriteLine("gptchat: bench failed: " + e.Message.Split('\n')[0].Trim());
+            return 1;
         }
     }
 }
