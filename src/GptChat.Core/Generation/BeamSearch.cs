@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using GptChat.Generation.Processors;
 using GptChat.Generation.Stopping;
 
@@ -38,7 +37,6 @@ internal sealed class BeamSearch
 
     // Preallocated state; nothing is allocated per step.
     private readonly float[] _scores;          // [beams × vocab] processed, accumulated log-probs
-    private readonly float[] _scratch;         // [vocab]
     private int[] _running;                    // [beams × maxNew] generated tokens of each running beam
     private int[] _nextRunning;
     private readonly float[] _runningScores;   // [beams] sum of log-probs
@@ -75,7 +73,6 @@ internal sealed class BeamSearch
         _topK = new TopKSelector(_candidates);
 
         _scores = new float[_beams * _vocabSize];
-        _scratch = new float[_vocabSize];
         _running = new int[_beams * _maxNew];
         _nextRunning = new int[_beams * _maxNew];
         _runningScores = new float[_beams];
@@ -125,9 +122,9 @@ internal sealed class BeamSearch
             {
                 var rowLogits = logits.Slice(firstStep ? 0 : b * _vocabSize, _vocabSize);
                 var row = _scores.AsSpan(b * _vocabSize, _vocabSize);
-                Softmax.LogSoftmax(rowLogits, row, _scratch);
+                VectorMath.LogSoftmax(rowLogits, row);
                 _processors.Process(new TokenRow(_prompt, Running(b)), row);
-                TensorPrimitives.Add(row, _runningScores[b], row);
+                VectorMath.Add(row, _runningScores[b], row);
             }
             firstStep = false;
 
@@ -267,7 +264,7 @@ internal sealed class BeamSearch
             ? _maxLength - _prompt.Length
             : curLength - _prompt.Length;
         var bestPossible = _runningScores[0] / (float)Math.Pow(hypotheticalLength, _lengthPenalty);
-        var worstOfAll = TensorPrimitives.Min<float>(_finishedScore);
+        var worstOfAll = _finishedScore.Min();
         for (var s = 0; s < _beams; s++)
         {
             var worstFinished = _finishedFilled[s] ? worstOfAll : Masked;

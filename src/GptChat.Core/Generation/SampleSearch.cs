@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using GptChat.Generation.Processors;
 using GptChat.Generation.Stopping;
 
@@ -122,14 +121,14 @@ internal sealed class SampleSearch
         var scores = _scores.AsSpan();
         rowLogits.CopyTo(scores);
         _processors.Process(new TokenRow(_prompt, Row(r)[.._lengths[r]]), scores);
-        return _random is null ? TensorPrimitives.IndexOfMax<float>(scores) : Draw(scores);
+        return _random is null ? VectorMath.IndexOfMax(scores) : Draw(scores);
     }
 
     /// <summary>torch.multinomial(softmax(scores), 1) with our own generator.</summary>
     private int Draw(ReadOnlySpan<float> scores)
     {
         var probs = _probs.AsSpan();
-        Softmax.Probabilities(scores, probs);
+        VectorMath.Softmax(scores, probs);
         var target = _random!.NextDouble();
         double cumulative = 0;
         var last = -1;
@@ -145,7 +144,7 @@ internal sealed class SampleSearch
         }
         // Rounding left the total just under the draw: the last token with mass takes it. With no mass
         // at all (every token banned), fall back to argmax rather than fail mid-reply.
-        return last >= 0 ? last : TensorPrimitives.IndexOfMax(scores);
+        return last >= 0 ? last : VectorMath.IndexOfMax(scores);
     }
 
     private GenerationResult Result(bool cancelled)

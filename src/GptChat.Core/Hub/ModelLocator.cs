@@ -112,8 +112,10 @@ public static class ModelLocator
         cache.LinkIntoSnapshot(repo, commit, file.Path, blobPath);
     }
 
-    // Something the user meant as a folder (it does not exist): say so instead of asking the Hub.
-    private static bool LooksLikePath(string model) =>
+    // Something the user meant as a folder (it does not exist): say so instead of asking the Hub. "models/nope" is a
+    // folder path when "models" is a local folder: a typo there should not turn into a network error about repo models/nope.
+    internal static bool LooksLikePath(string model) =>
         model.StartsWith('/') || model.StartsWith("./", StringComparison.Ordinal) || model.StartsWith("../", StringComparison.Ordinal)
-        || model.StartsWith('~') || model.Contains('\\') || model.Count(c => c == '/') > 1 || model is "." or "..";
+        || model.StartsWith('~') || model.Contains('\\') || model.Count(c => c == '/') > 1 || model is "." or ".."
+        || (model.IndexOf('/') is > 0 and var slash && Directory.Exists(model[..slash]));
 }

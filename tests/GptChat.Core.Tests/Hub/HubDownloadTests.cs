@@ -381,6 +381,24 @@ public sealed class HubDownloadTests : IDisposable
         Assert.Empty(_hub.Requests);
     }
 
+    [Fact]
+    public async Task A_missing_folder_under_an_existing_local_folder_is_reported_as_a_folder()
+    {
+        // "<local folder>/nope" has the shape of a Hub id (org/name), but its first part is a folder right here.
+        var local = "local-models-" + Guid.NewGuid().ToString("N");
+        Directory.CreateDirectory(local);
+        try
+        {
+            var error = await Assert.ThrowsAsync<GptChatException>(() => ModelLocator.ResolveAsync(local + "/nope", Settings));
+            Assert.Contains("model folder not found: " + local + "/nope", error.Message);
+            Assert.Empty(_hub.Requests);
+        }
+        finally
+        {
+            Directory.Delete(local);
+        }
+    }
+
     private sealed class RecordingProgress : IDownloadProgress
     {
         public List<string> Finished { get; } = [];

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace GptChat.Generation.Processors;
 
 /// <summary>HF <c>TemperatureLogitsWarper</c>: divides every score by the temperature (sampling only).</summary>
@@ -7,5 +5,5 @@ internal sealed class TemperatureWarper(double temperature) : ILogitsProcessor
 {
     private readonly float _temperature = (float)temperature;
 
-    public void Process(TokenRow row, Span<float> scores) => TensorPrimitives.Divide(scores, _temperature, scores);
+    public void Process(TokenRow row, Span<float> scores) => VectorMath.Divide(scores, _temperature, scores);
 }

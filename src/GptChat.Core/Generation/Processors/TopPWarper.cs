@@ -34,7 +34,7 @@ internal sealed class TopPWarper : ILogitsProcessor
     public void Process(TokenRow row, Span<float> scores)
     {
         var probs = _probs.AsSpan(0, scores.Length);
-        Softmax.Probabilities(scores, probs);
+        VectorMath.Softmax(scores, probs);
         var count = MostLikelyFirst(probs, out var tokens, out var sortedProbs);
         tokens = tokens[..count];
 
