@@ -9,7 +9,7 @@
 #   --reps N     processes per program and workload (default 3); rep 1 of every program, then rep 2, ...
 #   --threads N  intra-op threads for everyone (default 2)
 #   --peers LIST comma list for run_peers.sh (default genai,ortnode,tjs4,tjs2,torch; "" = gptchat only)
-#   --peers-dir  the peers folder (default $GPTCHAT_PEERS_DIR or /work/shared/tools/peers); copied to a
+#   --peers-dir  the peers folder (default $GPTCHAT_PEERS_DIR or ../shared/tools/peers beside the checkout); copied to a
 #                temporary folder when it is read-only, since run_peers.sh builds and installs inside it
 #   --out FILE   also write the table there
 #   --keep DIR   keep the raw per-process records (gptchat.jsonl, peers.jsonl, membw.jsonl, oneshot.jsonl) in DIR
@@ -28,7 +28,7 @@ MODEL_DIR=""
 REPS=3
 THREADS=2
 PEERS="genai,ortnode,tjs4,tjs2,torch"
-PEERS_DIR="${GPTCHAT_PEERS_DIR:-/work/shared/tools/peers}"
+PEERS_DIR="${GPTCHAT_PEERS_DIR:-$REPO/../shared/tools/peers}"
 OUT=""
 KEEP=""
 while [[ $# -gt 0 ]]; do

@@ -4,7 +4,7 @@ namespace GptChat.Benchmarking;
 
 /// <summary>
 /// One of the standard benchmark workloads, identical to the peers' harnesses (see
-/// /work/shared/tools/peers/README.md) so that figures can be compared across programs.
+/// ../shared/tools/peers/README.md) so that figures can be compared across programs.
 /// </summary>
 internal sealed record BenchWorkload(string Name, GenerationOptions Options, int Beams)
 {
