@@ -62,35 +62,25 @@ internal static class ChatCommand
             return (flag, option);
         }).ToList();
 
-        root.SetAction(async (pr, ct) =>
+        root.SetAction((pr, ct) => CommandErrors.RunAsync(pr.InvocationConfiguration.Error, () =>
         {
             var reply = new ReplySettings();
-            StdinMode stdinMode;
-            int? threadCount;
-            try
+            reply.Format = GenerationFlags.ParseFormat(pr.GetValue(format)!);
+            var stdinMode = pr.GetValue(stdin)!.Trim().ToLowerInvariant() switch
             {
-                reply.Format = GenerationFlags.ParseFormat(pr.GetValue(format)!);
-                stdinMode = pr.GetValue(stdin)!.Trim().ToLowerInvariant() switch
-                {
-                    "lines" => StdinMode.Lines,
-                    "whole" => StdinMode.Whole,
-                    var other => throw new GptChatException($"--stdin must be lines or whole (got '{other}')", exitCode: 2),
-                };
-                threadCount = pr.GetValue(threads) is { } t ? GenerationFlags.Int("threads", t, 1) : null;
-                foreach (var (flag, option) in generation)
-                {
-                    var result = pr.GetResult(option);
-                    if (result is null)
-                        continue;
-                    flag.Apply(reply, pr.GetValue(option) ?? "true");
-                }
-                GenerationFlags.Validate(reply);
-            }
-            catch (GptChatException e)
+                "lines" => StdinMode.Lines,
+                "whole" => StdinMode.Whole,
+                var other => throw new GptChatException($"--stdin must be lines or whole (got '{other}')", exitCode: 2),
+            };
+            int? threadCount = pr.GetValue(threads) is { } t ? GenerationFlags.Int("threads", t, 1) : null;
+            foreach (var (flag, option) in generation)
             {
-                pr.InvocationConfiguration.Error.WriteLine($"gptchat: {e.Message}");
-                return e.ExitCode;
+                var result = pr.GetResult(option);
+                if (result is null)
+                    continue;
+                flag.Apply(reply, pr.GetValue(option) ?? "true");
             }
+            GenerationFlags.Validate(reply);
 
             var options = new ChatOptions
             {
@@ -108,9 +98,10 @@ internal static class ChatCommand
                 StepDelay = TimeSpan.FromMilliseconds(Math.Max(0, pr.GetValue(stepDelay))),
                 Reply = reply,
             };
-            return await ChatApp.RunAsync(options, token => hub.ResolveModelAsync(pr, options.Model, token),
+            // ChatApp reports its own errors (styled, with --verbose traces); only option parsing above needs CommandErrors.
+            return ChatApp.RunAsync(options, token => hub.ResolveModelAsync(pr, options.Model, token),
                 pr.InvocationConfiguration.Output, pr.InvocationConfiguration.Error, ct);
-        });
+        }));
         return root;
     }
 }

@@ -33,37 +33,28 @@ internal static class TokenizeCommand
             HelpName = "DIR",
         };
         var command = new Command("tokenize", "Print the GPT-2 token ids of a text") { text, jsonl, model };
-        command.SetAction(parseResult =>
+        command.SetAction(parseResult => CommandErrors.RunAsync(parseResult.InvocationConfiguration.Error, () =>
         {
             var output = parseResult.InvocationConfiguration.Output;
-            var error = parseResult.InvocationConfiguration.Error;
-            try
-            {
-                var textValue = parseResult.GetValue(text);
-                bool jsonlValue = parseResult.GetValue(jsonl);
-                if (textValue is not null && jsonlValue)
-                    throw new GptChatException("tokenize takes a TEXT or --jsonl, not both", exitCode: 2);
-                if (textValue is null && !jsonlValue)
-                    throw new GptChatException("tokenize needs a TEXT, or --jsonl to read JSON lines on stdin", exitCode: 2);
+            var textValue = parseResult.GetValue(text);
+            bool jsonlValue = parseResult.GetValue(jsonl);
+            if (textValue is not null && jsonlValue)
+                throw new GptChatException("tokenize takes a TEXT or --jsonl, not both", exitCode: 2);
+            if (textValue is null && !jsonlValue)
+                throw new GptChatException("tokenize needs a TEXT, or --jsonl to read JSON lines on stdin", exitCode: 2);
 
-                var tokenizer = Gpt2Tokenizer.Load(parseResult.GetValue(model));
-                if (jsonlValue)
-                {
-                    using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
-                    RunJsonl(tokenizer, input, output);
-                }
-                else
-                {
-                    output.WriteLine(string.Join(' ', tokenizer.Encode(textValue!)));
-                }
-                return 0;
-            }
-            catch (GptChatException e)
+            var tokenizer = Gpt2Tokenizer.Load(parseResult.GetValue(model));
+            if (jsonlValue)
             {
-                error.WriteLine($"gptchat: {e.Message}");
-                return e.ExitCode;
+                using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
+                RunJsonl(tokenizer, input, output);
             }
-        });
+            else
+            {
+                output.WriteLine(string.Join(' ', tokenizer.Encode(textValue!)));
+            }
+            return Task.FromResult(0);
+        }));
         return command;
     }
 
