@@ -58,7 +58,7 @@ internal static class ReplyJson
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    public static string Spell(FinishReason reason) => reason switch
+    private static string Spell(FinishReason reason) => reason switch
     {
         FinishReason.Eos => "eos",
         FinishReason.Length => "length",

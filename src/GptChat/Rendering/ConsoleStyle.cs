@@ -6,8 +6,6 @@ internal sealed class ConsoleStyle(bool enabled)
     public static ConsoleStyle For(bool redirected) =>
         new(!redirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
 
-    public bool Enabled => enabled;
-
     public string Dim(string text) => Wrap("2", text);
     public string Bold(string text) => Wrap("1", text);
     public string Cyan(string text) => Wrap("36", text);

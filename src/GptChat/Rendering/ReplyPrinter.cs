@@ -8,8 +8,6 @@ internal sealed class ReplyPrinter(TextWriter output, bool keepLeadingWhitespace
 {
     private bool _started = keepLeadingWhitespace;
 
-    public bool WroteAnything { get; private set; }
-
     public void Write(string piece)
     {
         if (!_started)
@@ -21,6 +19,5 @@ internal sealed class ReplyPrinter(TextWriter output, bool keepLeadingWhitespace
         }
         output.Write(piece);
         output.Flush();
-        WroteAnything = true;
     }
 }
