@@ -1,4 +1,5 @@
 using GptChat.Generation;
+using GptChat.Tokenization;
 
 namespace GptChat.Chat;
 
@@ -10,7 +11,7 @@ namespace GptChat.Chat;
 public sealed class ChatSession
 {
     /// <summary>The id that ends a turn in the DialoGPT format (GPT-2's <c>&lt;|endoftext|&gt;</c>).</summary>
-    public const int EndOfTextId = 50256;
+    public const int EndOfTextId = Gpt2Tokenizer.EndOfTextId;
 
     /// <summary>
     /// No GPT-2 token spans more characters than this, so the last <c>context × this</c> characters of a line
