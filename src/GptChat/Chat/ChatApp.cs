@@ -46,15 +46,10 @@ internal sealed class ChatApp
         {
             return ExitInterrupted;
         }
-        catch (GptChatException e)
-        {
-            app.ReportError(e.Message, e);
-            return e.ExitCode;
-        }
         catch (Exception e)
         {
-            app.ReportError(e.Message, e);
-            return 1;
+            app.ReportError(e);
+            return e is GptChatException { ExitCode: var code } ? code : 1;
         }
     }
 
@@ -160,9 +155,9 @@ internal sealed class ChatApp
             _notices.Stats(reply.Timings);
     }
 
-    private void ReportError(string message, Exception e)
+    private void ReportError(Exception e)
     {
-        var line = message.ReplaceLineEndings(" ").Trim();
+        var line = e.Message.ReplaceLineEndings(" ").Trim();
         _notices.Error(line.Length > 0 ? line : e.GetType().Name);
         if (_options.Verbose)
             _notices.Writer.WriteLine(e.ToString());
