@@ -13,13 +13,7 @@ public sealed class StopPhrase
 
     private readonly string _normalized;
 
-    public StopPhrase(string text)
-    {
-        Text = text;
-        _normalized = Normalize(text);
-    }
-
-    public string Text { get; }
+    public StopPhrase(string text) => _normalized = Normalize(text);
 
     public bool Matches(string line) => _normalized.Length > 0 && Normalize(line) == _normalized;
 

@@ -13,9 +13,6 @@ internal sealed class LineEditor(IKeySource keys, TextWriter screen, IList<strin
     private int _cursor;
     private string _prompt = "";
 
-    /// <summary>The history the Up/Down keys walk through (oldest first).</summary>
-    public IList<string> History => history;
-
     public LineRead ReadLine(string prompt)
     {
         _prompt = prompt;
