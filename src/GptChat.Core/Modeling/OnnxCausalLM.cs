@@ -81,7 +81,6 @@ internal sealed class OnnxCausalLM : ICausalLM
     public ModelConfig Config { get; }
     /// <summary>A short name of the layout in use (e.g. "merged", "single", "split", "no-past"), for banners.</summary>
     public string LayoutName => _layout.Name;
-    internal ModelLayoutKind LayoutKind => _layout.Kind;
     /// <summary>The graph that runs the steps after the prompt, with what was read from its metadata.</summary>
     internal DecoderGraph DecodeGraph => _layout.DecodeGraph;
     /// <summary>The ONNX file in use (absolute); for the split pair, the with-past file that runs every step after the prompt.</summary>
