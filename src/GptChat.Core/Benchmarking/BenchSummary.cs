@@ -94,8 +94,6 @@ internal sealed record BenchSummary(
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    private static double? Median(IReadOnlyList<double> values) => Median((IEnumerable<double>)values);
-
     private static double? Min(IEnumerable<double?> values)
     {
         double? min = null;
