@@ -1,6 +1,9 @@
-namespace GptChat.Core.Tests;
+namespace GptChat.Testing;
 
-/// <summary>Paths inside the checkout, found from the test binary's folder so tests run from any working directory.</summary>
+/// <summary>
+/// Paths inside the checkout, found from the test binary's folder so tests run from any working directory.
+/// One file, compiled into both test projects (see their .csproj).
+/// </summary>
 internal static class TestPaths
 {
     public static string RepoRoot { get; } = FindRepoRoot();
@@ -8,7 +11,7 @@ internal static class TestPaths
     /// <summary>The tiny GPT-2 committed under models/ (every Hub ONNX layout).</summary>
     public static string TinyModel => Path.Combine(RepoRoot, "models", "tiny-gpt2");
 
-    /// <summary>A file under this test project's Fixtures folder.</summary>
+    /// <summary>A golden-data file under tests/GptChat.Core.Tests/Fixtures.</summary>
     public static string Fixture(string name) => Path.Combine(RepoRoot, "tests", "GptChat.Core.Tests", "Fixtures", name);
 
     private static string FindRepoRoot()
