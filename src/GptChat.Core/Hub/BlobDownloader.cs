@@ -13,9 +13,6 @@ internal sealed class BlobDownloader(HubClient client, HubSettings settings, IDo
 {
     private const int BufferSize = 1 << 16;
 
-    /// <summary>Total bytes received over the network by this downloader (resumed parts not counted twice).</summary>
-    public long BytesReceived { get; private set; }
-
     public async Task DownloadAsync(string commit, string path, string blobPath, string blobName, long? size, bool isLfs,
                                     CancellationToken cancellationToken)
     {
@@ -95,7 +92,6 @@ internal sealed class BlobDownloader(HubClient client, HubSettings settings, IDo
             await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             hash?.AppendData(buffer, 0, read);
             written += read;
-            BytesReceived += read;
             progress?.Advanced(path, written);
         }
         await file.FlushAsync(cancellationToken).ConfigureAwait(false);
