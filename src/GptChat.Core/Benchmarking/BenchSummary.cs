@@ -10,6 +10,7 @@ namespace GptChat.Benchmarking;
 /// </summary>
 internal sealed record BenchSummary(
     string Workload,
+    int Beams,
     int Threads,
     IReadOnlyList<BenchRep> Reps,
     double? PeakRssMb)
@@ -54,7 +55,7 @@ internal sealed record BenchSummary(
             json.WriteNumber("reps", Reps.Count);
             json.WriteNumber("decode_steps", Reps.Count > 0 ? Reps[0].StepsMs.Count : 0);
             json.WriteNumber("new_tokens", Reps.Count > 0 ? Reps[0].NewTokens : 0);
-            json.WriteNumber("beams", Workload == "beam5" ? 5 : 1);
+            json.WriteNumber("beams", Beams);
             json.WriteStartArray("out_ids");
             if (Reps.Count > 0)
                 foreach (int id in Reps[^1].GeneratedIds) json.WriteNumberValue(id);
@@ -92,8 +93,6 @@ internal sealed record BenchSummary(
         int mid = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
-
-    private static double? Median(IReadOnlyList<double> values) => Median((IEnumerable<double>)values);
 
     private static double? Min(IEnumerable<double?> values)
     {

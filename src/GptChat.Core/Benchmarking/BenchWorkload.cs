@@ -6,7 +6,7 @@ namespace GptChat.Benchmarking;
 /// One of the standard benchmark workloads, identical to the peers' harnesses (see
 /// ../shared/tools/peers/README.md) so that figures can be compared across programs.
 /// </summary>
-internal sealed record BenchWorkload(string Name, GenerationOptions Options, int Beams)
+internal sealed record BenchWorkload(string Name, GenerationOptions Options)
 {
     /// <summary>"The meaning of life is a test of the world": the prompt every peer feeds as ids.</summary>
     public static IReadOnlyList<int> PromptIds { get; } = [464, 3616, 286, 1204, 318, 257, 1332, 286, 262, 995];
@@ -21,7 +21,7 @@ internal sealed record BenchWorkload(string Name, GenerationOptions Options, int
         MinNewTokens = NewTokens,
         NumBeams = 1,
         DoSample = false,
-    }, Beams: 1);
+    });
 
     /// <summary>W2: beam search, 5 beams, no repeated bigram, early stopping; in effect a batch-5 decode loop.</summary>
     public static BenchWorkload Beam5 { get; } = new("beam5", new GenerationOptions
@@ -34,7 +34,7 @@ internal sealed record BenchWorkload(string Name, GenerationOptions Options, int
         EarlyStopping = EarlyStopping.True,
         LengthPenalty = 1.0,
         DoSample = false,
-    }, Beams: 5);
+    });
 
     /// <summary>The workloads named by <c>--workload</c> (greedy, beam5 or all).</summary>
     public static IReadOnlyList<BenchWorkload> Select(string name) => name switch

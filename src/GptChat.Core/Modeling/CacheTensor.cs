@@ -21,13 +21,8 @@ internal sealed record CacheTensor(
         return shape;
     }
 
-    public long Bytes(int rows, int length)
-    {
-        long count = 1;
-        foreach (var d in Shape(rows, length))
-            count *= d;
-        return count * ElementTypes.SizeOf(ElementType);
-    }
+    /// <summary>Bytes of the whole tensor: the outer blocks × rows × one row (no shape array built, as this runs every step).</summary>
+    public long Bytes(int rows, int length) => OuterBlocks * rows * RowBytes(length);
 
     /// <summary>How many blocks sit before the batch axis (2 when K and V are stacked in front of it, else 1).</summary>
     public long OuterBlocks

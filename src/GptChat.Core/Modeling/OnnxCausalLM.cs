@@ -37,11 +37,10 @@ internal sealed class OnnxCausalLM : ICausalLM
     private bool _started;
     private bool _disposed;
 
-    private OnnxCausalLM(ModelConfig config, ModelLayout layout, int vocabSize)
+    private OnnxCausalLM(ModelConfig config, ModelLayout layout)
     {
         Config = config;
         _layout = layout;
-        VocabSize = vocabSize;
         if (layout.DecodeGraph.HasPast)
             _cache = new KvCache(layout.DecodeGraph.Past, config.NPositions);
     }
@@ -57,7 +56,8 @@ internal sealed class OnnxCausalLM : ICausalLM
         var layout = ModelLayout.Open(modelFolder, options.OnnxFile, () => MakeSessionOptions(threads), config);
         try
         {
-            return new OnnxCausalLM(config, layout, VocabSizeOf(layout, config));
+            CheckLogitsWidth(layout, config);
+            return new OnnxCausalLM(config, layout);
         }
         catch
         {
@@ -81,13 +81,12 @@ internal sealed class OnnxCausalLM : ICausalLM
     public ModelConfig Config { get; }
     /// <summary>A short name of the layout in use (e.g. "merged", "single", "split", "no-past"), for banners.</summary>
     public string LayoutName => _layout.Name;
-    internal ModelLayoutKind LayoutKind => _layout.Kind;
     /// <summary>The graph that runs the steps after the prompt, with what was read from its metadata.</summary>
     internal DecoderGraph DecodeGraph => _layout.DecodeGraph;
     /// <summary>The ONNX file in use (absolute); for the split pair, the with-past file that runs every step after the prompt.</summary>
     public string OnnxPath => _layout.DecodeGraph.Path;
 
-    public int VocabSize { get; }
+    public int VocabSize => Config.VocabSize;
     public int ContextLength => Config.NPositions;
 
     public ReadOnlySpan<float> Prefill(ReadOnlySpan<int> promptIds, CancellationToken cancellationToken = default)
@@ -350,14 +349,13 @@ internal sealed class OnnxCausalLM : ICausalLM
                 throw new ArgumentOutOfRangeException(parameter, id, $"token ids must lie in [0, {VocabSize})");
     }
 
-    /// <summary>The logits width the graph declares, which must agree with config.json.</summary>
-    private static int VocabSizeOf(ModelLayout layout, ModelConfig config)
+    /// <summary>The logits width the graph declares, if fixed, must agree with config.json's vocab_size.</summary>
+    private static void CheckLogitsWidth(ModelLayout layout, ModelConfig config)
     {
         var dims = layout.DecodeGraph.Session.OutputMetadata[DecoderGraph.Logits].Dimensions;
         var declared = dims.Length > 0 ? dims[^1] : -1;
         if (declared > 0 && declared != config.VocabSize)
             throw new GptChatException($"{Path.GetFileName(layout.DecodeGraph.Path)}: logits have {declared} entries per token but config.json says vocab_size {config.VocabSize}");
-        return config.VocabSize;
     }
 
     public void Dispose()

@@ -66,11 +66,13 @@ internal static class OptimizedModelCache
     /// </param>
     public static InferenceSession CreateSession(string onnxPath, Func<SessionOptions> newOptions, long randomAccessBytes = 0)
     {
-        var session = CreateSession(onnxPath, newOptions, DefaultRoot, DefaultMinSourceBytes, out var outcome);
+        // Read once: the advice below must name the same entry the session was loaded from.
+        var root = DefaultRoot;
+        var session = CreateSession(onnxPath, newOptions, root, DefaultMinSourceBytes, out var outcome);
         LastOutcome = outcome;
         // After loading, not before: session creation itself ran 250–300 ms slower with the fixed threshold.
         MallocPolicy.ReturnLargeBlocksToOs();
-        if (outcome != OptimizedCacheOutcome.Bypassed && randomAccessBytes > 0 && DefaultRoot is { } root)
+        if (outcome != OptimizedCacheOutcome.Bypassed && randomAccessBytes > 0 && root is not null)
             RandomAccessPages.Advise(Path.Combine(root, EntryName(new FileInfo(Path.GetFullPath(onnxPath))), WeightsFileName), randomAccessBytes);
         return session;
     }

@@ -68,7 +68,7 @@ internal static class BenchCommand
                     GC.Collect();
                     GC.WaitForPendingFinalizers();
                 }
-                var summary = new BenchSummary(w.Name, threads, runs, ProcessMemory.PeakRssMb());
+                var summary = new BenchSummary(w.Name, w.Options.NumBeams, threads, runs, ProcessMemory.PeakRssMb());
                 output.WriteLine(asJson ? summary.ToJsonLine() : summary.ToText());
             }
             return 0;

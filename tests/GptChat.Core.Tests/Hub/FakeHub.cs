@@ -140,14 +140,9 @@ internal sealed class FakeHub : IDisposable
                 await RespondAsync(stream, 302, [("Location", location)], [], isHead, request);
                 return;
             }
-            if (!Authorized(repo, request))
+            if (Refusal(repo, request, revision) is { } refusal)
             {
-                await RespondAsync(stream, 401, [("X-Error-Code", "GatedRepo")], [], isHead, request);
-                return;
-            }
-            if (revision != "main" && revision != repo.Commit)
-            {
-                await RespondAsync(stream, 404, [("X-Error-Code", "RevisionNotFound")], [], isHead, request);
+                await RespondAsync(stream, refusal.Status, [("X-Error-Code", refusal.ErrorCode)], [], isHead, request);
                 return;
             }
             if (!repo.Files.ContainsKey(file))
@@ -186,14 +181,9 @@ internal sealed class FakeHub : IDisposable
             await RespondAsync(stream, 401, [("X-Error-Code", "RepoNotFound")], [], false, request);
             return;
         }
-        if (!Authorized(repo, request))
+        if (Refusal(repo, request, revision) is { } refusal)
         {
-            await RespondAsync(stream, 401, [("X-Error-Code", "GatedRepo")], [], false, request);
-            return;
-        }
-        if (revision != "main" && revision != repo.Commit)
-        {
-            await RespondAsync(stream, 404, [("X-Error-Code", "RevisionNotFound")], [], false, request);
+            await RespondAsync(stream, refusal.Status, [("X-Error-Code", refusal.ErrorCode)], [], false, request);
             return;
         }
         var withBlobs = request.Target.Contains("blobs=true", StringComparison.Ordinal) && repo.ListBlobs;
@@ -300,6 +290,12 @@ internal sealed class FakeHub : IDisposable
     private static long? ParseRange(string? range) =>
         range is not null && range.StartsWith("bytes=", StringComparison.Ordinal) && long.TryParse(range[6..].TrimEnd('-').Split('-')[0], out var start)
             ? start : null;
+
+    // What the API and the resolve URLs both refuse, in the Hub's order: a gated repo without the token, then an unknown revision.
+    private static (int Status, string ErrorCode)? Refusal(FakeRepo repo, FakeRequest request, string revision) =>
+        !Authorized(repo, request) ? (401, "GatedRepo")
+        : revision != "main" && revision != repo.Commit ? (404, "RevisionNotFound")
+        : null;
 
     private static bool Authorized(FakeRepo repo, FakeRequest request) =>
         repo.RequiredToken is null || request.Authorization == "Bearer " + repo.RequiredToken;
