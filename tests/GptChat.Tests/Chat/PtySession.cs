@@ -20,7 +20,10 @@ internal sealed class PtySession : IDisposable
     public PtySession(string stateHome, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "gptchat.dll");
-        var command = string.Join(' ', new[] { "dotnet", dll }.Concat(args).Select(Quote));
+        // exec: script runs the command through $SHELL (or /bin/sh, which is dash on Debian and does not exec a
+        // -c command itself). A shell left in between gets the terminal's SIGINT too, dies of it, and script then
+        // reports the shell's 130 instead of gptchat's own exit code.
+        var command = "exec " + string.Join(' ', new[] { "dotnet", dll }.Concat(args).Select(Quote));
         var start = new ProcessStartInfo("script")
         {
             RedirectStandardInput = true,
