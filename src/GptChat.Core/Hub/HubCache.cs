@@ -20,7 +20,16 @@ internal sealed class HubCache(string root)
     /// <summary>Where a blob is written while it downloads (and stays after a cut, to resume).</summary>
     public static string IncompletePath(string blobPath) => blobPath + ".incomplete";
 
-    public string LockPath(RepoId repo, string blobName) => Path.Combine(Root, ".locks", repo.CacheFolderName, blobName + ".lock");
+    /// <summary><c>.locks/models--org--name</c>: the repo's lock files, as huggingface_hub lays them out.</summary>
+    public string LockFolder(RepoId repo) => Path.Combine(Root, ".locks", repo.CacheFolderName);
+
+    public string LockPath(RepoId repo, string blobName) => Path.Combine(LockFolder(repo), blobName + ".lock");
+
+    /// <summary>
+    /// Our downloads of the repo hold this lock shared for their whole run, and <c>models rm</c> takes it exclusively.
+    /// The leading '_' keeps it apart from blob locks: a blob name never starts with one.
+    /// </summary>
+    public string DownloadsLockPath(RepoId repo) => Path.Combine(LockFolder(repo), "_downloads.lock");
 
     public string SnapshotFolder(RepoId repo, string commit) =>
         RepoPath.IsCommitHash(commit)

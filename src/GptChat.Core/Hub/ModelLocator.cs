@@ -81,6 +81,9 @@ public static class ModelLocator
     private static async Task<ResolvedModel> DownloadAsync(HubCache cache, RepoId repo, HubSettings settings, IDownloadProgress? progress,
                                                            CancellationToken cancellationToken)
     {
+        // Shared, so downloads of one repo still run side by side; models rm takes it exclusively, so it cannot remove the
+        // repo between our blobs, or before the snapshot's links and ref are written (blob locks alone cover only one blob).
+        using var downloading = await FileLock.AcquireAsync(cache.DownloadsLockPath(repo), shared: true, cancellationToken).ConfigureAwait(false);
         using var client = new HubClient(settings, repo);
         var listing = await client.GetListingAsync(settings.Revision, cancellationToken).ConfigureAwait(false);
         // Names from the network that could not be cache paths are left out; the well-known names we pick never are such.

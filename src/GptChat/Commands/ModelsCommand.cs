@@ -8,9 +8,13 @@ namespace GptChat.Cli.Commands;
 /// <c>gptchat models</c> lists the models in the Hugging Face hub cache with their sizes and revisions;
 /// <c>gptchat models rm &lt;id&gt;</c> removes one.
 /// </summary>
-/// <remarks>Exit codes: 0 done; 1 nothing to remove; 2 a usage error.</remarks>
+/// <remarks>Exit codes: 0 done; 1 nothing to remove, or a download of it is running; 2 a usage error.</remarks>
 internal static class ModelsCommand
 {
+    // How long rm waits for a download's lock before it gives up: enough for a download that only finds its blob already
+    // there, too short to look hung behind one that is really downloading.
+    private static readonly TimeSpan RemoveLockWait = TimeSpan.FromSeconds(1);
+
     public static Command Create(Func<string, string?>? environment = null)
     {
         var hub = new HubOptions(environment);
@@ -41,12 +45,12 @@ internal static class ModelsCommand
         var model = new Argument<string>("model") { Description = "Hub model id to remove (all its revisions)" };
         var remove = new Command("rm", "Remove a model from the cache") { model };
         remove.Options.Add(hub.CacheDir);
-        remove.SetAction(parseResult => CommandErrors.RunAsync(parseResult.InvocationConfiguration.Error, () =>
+        remove.SetAction((parseResult, cancellationToken) => CommandErrors.RunAsync(parseResult.InvocationConfiguration.Error, async () =>
         {
             var cacheRoot = CacheRoot(hub, parseResult);
-            var removed = CachedModels.Remove(cacheRoot, parseResult.GetValue(model)!);
+            var removed = await CachedModels.RemoveAsync(cacheRoot, parseResult.GetValue(model)!, RemoveLockWait, cancellationToken);
             parseResult.InvocationConfiguration.Output.WriteLine($"removed {removed.Id} ({ByteSize.Format(removed.SizeBytes)}) from {cacheRoot}");
-            return Task.FromResult(0);
+            return 0;
         }));
         command.Subcommands.Add(remove);
         return command;

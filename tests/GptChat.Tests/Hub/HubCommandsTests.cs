@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GptChat.Cli.Commands;
+using GptChat.Hub;
 using GptChat.Testing.Hub;
 
 namespace GptChat.Tests.Hub;
@@ -158,5 +159,55 @@ public sealed class HubCommandsTests : IDisposable
         Assert.StartsWith("no models", inDefault);
         Assert.StartsWith("models/tiny-gpt2", inOther);
         Assert.Equal(0, rmExit);
+    }
+
+    private string RepoFolder => Path.Combine(Cache, "models--models--tiny-gpt2");
+    private string LockFolder => Path.Combine(Cache, ".locks", "models--models--tiny-gpt2");
+    private string MergedBlobLock => Path.Combine(LockFolder, _repo.Sha256("onnx/decoder_model_merged.onnx") + ".lock");
+
+    /// <summary>Every file and link under the cache (hidden .locks included), with its size or link target.</summary>
+    private string[] CacheContents() =>
+        Directory.EnumerateFileSystemEntries(Cache, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Select(e => new FileInfo(e))
+            .Select(f => $"{Path.GetRelativePath(Cache, f.FullName)} {f.LinkTarget ?? (f.Exists ? f.Length.ToString() : "dir")}")
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+    [Fact]
+    public async Task Models_rm_refuses_in_one_line_while_a_download_holds_a_blob_lock_and_leaves_the_cache_as_it_was()
+    {
+        await RunAsync(DownloadCommand.Create(Environment()), RepoName, "--quiet");
+        var before = CacheContents();
+
+        // As another process downloading that blob (ours or huggingface_hub's) holds it.
+        using (await FileLock.AcquireAsync(MergedBlobLock, CancellationToken.None))
+        {
+            var (exit, output, error) = await RunAsync(ModelsCommand.Create(Environment()), "rm", RepoName);
+
+            Assert.Equal(1, exit);
+            Assert.Equal("", output);
+            Assert.Equal("gptchat: cannot remove models/tiny-gpt2: a download of it is running (try again when it ends)\n", error.ReplaceLineEndings("\n"));
+            Assert.Equal(before, CacheContents());
+        }
+        Assert.Contains(before, e => e.StartsWith(Path.Combine("models--models--tiny-gpt2", "snapshots", _repo.Commit, "config.json"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Models_rm_removes_the_model_and_its_lock_folder_once_the_lock_is_released()
+    {
+        await RunAsync(DownloadCommand.Create(Environment()), RepoName, "--quiet");
+        var held = await FileLock.AcquireAsync(MergedBlobLock, CancellationToken.None);
+        var (refusedExit, _, _) = await RunAsync(ModelsCommand.Create(Environment()), "rm", RepoName);
+        Assert.Equal(1, refusedExit);
+
+        held.Dispose();
+        var (exit, output, error) = await RunAsync(ModelsCommand.Create(Environment()), "rm", RepoName);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("removed models/tiny-gpt2", output);
+        Assert.Equal("", error);
+        Assert.False(Directory.Exists(RepoFolder));
+        Assert.False(Directory.Exists(LockFolder));
+        Assert.True(Directory.Exists(Cache));
     }
 }
