@@ -50,20 +50,20 @@ internal static class CachedModels
         var cached = RepoFolders(cacheRoot).Where(r => r.Repo.Value == repo.Value).Select(r => Read(r.Folder, r.Repo)).FirstOrDefault()
                      ?? throw new GptChatException($"{repo} is not in the cache at {cacheRoot} (see gptchat models)");
         var cache = new HubCache(cacheRoot);
-        using (var locks = await RepoRemovalLocks.TryTakeAsync(cache, repo, lockWait, cancellationToken).ConfigureAwait(false)
-                           ?? throw new GptChatException($"cannot remove {repo}: a download of it is running (try again when it ends)"))
+        try
         {
-            try
+            using (var locks = await RepoRemovalLocks.TryTakeAsync(cache, repo, lockWait, cancellationToken).ConfigureAwait(false)
+                               ?? throw new GptChatException($"cannot remove {repo}: a download of it is running (try again when it ends)"))
             {
                 DeleteRepoFolder(cached.Folder, locks.BlobNames);
+                locks.DeleteLockFiles();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new GptChatException($"cannot remove {repo} from {cacheRoot}: {e.Message}");
-            }
-            locks.DeleteLockFiles();
+            DeleteIfEmpty(cache.LockFolder(repo));
         }
-        DeleteIfEmpty(cache.LockFolder(repo));
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GptChatException($"cannot remove {repo} from {cacheRoot}: {e.Message}");
+        }
         return cached;
     }
 

@@ -115,6 +115,19 @@ public sealed class CachedModelsRemoveTests : IDisposable
         Assert.True(Directory.Exists(_cache.Path));
     }
 
+    [Fact]
+    public async Task A_lock_folder_that_cannot_be_made_is_one_error_and_removes_nothing()
+    {
+        await ModelLocator.ResolveAsync(RepoName, Settings);
+        Directory.Delete(LockFolder, recursive: true);
+        File.WriteAllText(LockFolder, "a file where the lock folder goes");
+
+        var error = await Assert.ThrowsAsync<GptChatException>(() => CachedModels.RemoveAsync(_cache.Path, RepoName, LockWait));
+
+        Assert.StartsWith("cannot remove models/tiny-gpt2 from ", error.Message);
+        Assert.True(Directory.Exists(Path.Combine(RepoFolder, "snapshots")));
+    }
+
     /// <summary>Waits for something the test cannot await; the bound only keeps a broken test from hanging.</summary>
     private static async Task UntilAsync(Func<bool> condition)
     {
