@@ -59,12 +59,15 @@ internal sealed class ChatApp
             throw new GptChatException("--prompt is empty: give the text to continue", exitCode: 2);
 
         var resolved = await _resolveModel(cancellationToken);
+        // The vocabulary loads (~60 ms) on another core while ONNX Runtime maps the model: one-shot start-up is
+        // what a user waits for on every call.
+        var loadingTokenizer = Task.Run(() => Gpt2Tokenizer.Load(resolved.Folder), cancellationToken);
         using var model = OnnxCausalLM.Open(resolved.Folder, new ModelOpenOptions
         {
             OnnxFile = _options.OnnxFile ?? resolved.OnnxFile,
             IntraOpThreads = _options.Threads,
         });
-        var tokenizer = Gpt2Tokenizer.Load(resolved.Folder);
+        var tokenizer = await loadingTokenizer;
         var session = new ChatSession(tokenizer.Encode, model.ContextLength, _options.Reply.Format);
         var runner = new ReplyRunner(_options.StepDelay > TimeSpan.Zero ? new ThrottledCausalLM(model, _options.StepDelay) : model, tokenizer, session);
 
