@@ -25,7 +25,7 @@ internal sealed class ChatApp
     {
         _options = options;
         _resolveModel = resolveModel;
-        _output = new GuardedWriter(output);
+        _output = output;
         _notices = new Notices(error);
     }
 

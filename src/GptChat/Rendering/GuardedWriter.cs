@@ -4,10 +4,14 @@ using GptChat.Cli.Chat;
 namespace GptChat.Cli.Rendering;
 
 /// <summary>
-/// Stdout as the app writes it: a write that fails because the reader has gone (broken pipe) becomes an
-/// <see cref="OutputClosedException"/>, so it can end the app quietly, distinct from file errors elsewhere.
+/// Stdout as the app writes it. A failed write becomes one of two things: <see cref="OutputClosedException"/> when
+/// the reader of a pipe has gone (the app ends quietly: <c>gptchat &lt; file | head -1</c>), or a
+/// <see cref="GptChatException"/> naming the cause (disk full, I/O error), so a lost reply is never silent and never
+/// a stack trace.
 /// </summary>
-internal sealed class GuardedWriter(TextWriter inner) : TextWriter
+/// <param name="inner">Where the text goes.</param>
+/// <param name="toPipe">True when <paramref name="inner"/> writes to a pipe: then any write error means the reader left.</param>
+internal sealed class GuardedWriter(TextWriter inner, bool toPipe) : TextWriter
 {
     public override Encoding Encoding => inner.Encoding;
 
@@ -17,15 +21,19 @@ internal sealed class GuardedWriter(TextWriter inner) : TextWriter
     public override void WriteLine(string? value) => Guard(() => inner.WriteLine(value));
     public override void Flush() => Guard(inner.Flush);
 
-    private static void Guard(Action write)
+    private void Guard(Action write)
     {
         try
         {
             write();
         }
-        catch (IOException e)
+        catch (IOException e) when (toPipe)
         {
             throw new OutputClosedException(e);
+        }
+        catch (IOException e)
+        {
+            throw new GptChatException($"cannot write to standard output: {e.Message}");
         }
     }
 }
