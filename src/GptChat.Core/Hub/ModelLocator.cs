@@ -12,6 +12,8 @@ public static class ModelLocator
     {
         if (Directory.Exists(model))
             return LocalFolder(Path.GetFullPath(model), settings.Variant);
+        if (File.Exists(model))
+            throw new GptChatException(NotAFolder(model), exitCode: 2);
         if (LooksLikePath(model))
             throw new GptChatException($"model folder not found: {model} (give a folder holding config.json and onnx/, or a Hub id such as gpt2 or Xenova/gpt2)");
         if (!RepoId.TryParse(model, out var repo))
@@ -110,6 +112,24 @@ public static class ModelLocator
                                                cancellationToken).ConfigureAwait(false);
         }
         cache.LinkIntoSnapshot(repo, commit, file.Path, blobPath);
+    }
+
+    // "--model path/to/model.onnx" is a common first try: name the folder and --onnx-file that say the same.
+    private static string NotAFolder(string file)
+    {
+        var full = Path.GetFullPath(file);
+        if (full.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            // The Hub layouts put the graph in the model folder or in its onnx/ (which may hold a config.json of its
+            // own, as Xenova's repos do): the outer folder with a config.json is the model folder.
+            var folder = Path.GetDirectoryName(full)!;
+            var parent = Path.GetDirectoryName(folder);
+            var modelFolder = parent is not null && File.Exists(Path.Combine(parent, "config.json")) ? parent
+                : File.Exists(Path.Combine(folder, "config.json")) ? folder : null;
+            if (modelFolder is not null)
+                return $"--model takes a model folder, not an ONNX file: use --model {Path.GetRelativePath(".", modelFolder)} --onnx-file {Path.GetRelativePath(modelFolder, full)}";
+        }
+        return $"{file} is a file, not a model folder (give a folder holding config.json and onnx/, or a Hub id such as gpt2 or Xenova/gpt2)";
     }
 
     // Something the user meant as a folder (it does not exist): say so instead of asking the Hub. "models/nope" is a

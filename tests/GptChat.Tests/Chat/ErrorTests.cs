@@ -50,6 +50,26 @@ public class ErrorTests
     }
 
     [Fact]
+    public async Task An_onnx_file_given_as_the_model_names_the_folder_and_onnx_file_to_use()
+    {
+        var run = await RunAsync(["--model", Path.Combine(TestPaths.TinyModel, "onnx", "decoder_model_merged.onnx"), "-p", "Hello"]);
+
+        Assert.Equal(2, run.ExitCode);
+        AssertOneLineError(run, $"use --model {Path.GetRelativePath(".", TestPaths.TinyModel)} --onnx-file onnx/decoder_model_merged.onnx");
+    }
+
+    [Fact]
+    public async Task A_file_given_as_the_model_is_a_usage_error_not_a_hub_request()
+    {
+        // README.md would be a valid Hub id: asking the Hub for it would only end in a network or 404 error.
+        var file = Path.Combine(TestPaths.TinyModel, "README.md");
+        var run = await GptChatProcess.RunAsync(["--model", file, "-p", "Hello"], environment: new Dictionary<string, string?> { ["HF_ENDPOINT"] = "http://127.0.0.1:9" });
+
+        Assert.Equal(2, run.ExitCode);
+        AssertOneLineError(run, $"{file} is a file, not a model folder");
+    }
+
+    [Fact]
     public async Task A_truncated_onnx_file_is_a_runtime_error()
     {
         using var model = new ModelCopy();
