@@ -102,12 +102,13 @@ internal sealed class ChatApp
             return 0;
         }
 
+        _output.Write(ReturnedSequences.FirstLabel(_options.Reply.Generation.NumReturnSequences));
         if (_options.EchoPrompt)
             _output.Write(prompt);
         var printer = new ReplyPrinter(_output, keepLeadingWhitespace: _options.EchoPrompt);
         var answer = runner.Run(prompt, _options.Reply, printer.Write, Warn, CancellationToken.None);
         _output.WriteLine();
-        _output.Flush();
+        ReturnedSequences.WriteOthers(_output, answer.Sequences.Skip(1).Select(runner.TextOf), _options.EchoPrompt ? prompt : null);
         ShowStats(answer);
         return 0;
     }

@@ -85,6 +85,7 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
                     label = true;
                     _error.Write(_style.Cyan("bot> "));
                     _error.Flush();
+                    output.Write(ReturnedSequences.FirstLabel(_settings.Generation.NumReturnSequences));
                     if (_echoPrompt)
                         output.Write(line);
                 }
@@ -97,6 +98,7 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
                     _error.Flush();
                 }
                 output.WriteLine();
+                ReturnedSequences.WriteOthers(output, reply.Sequences.Skip(1).Select(runner.TextOf), _echoPrompt ? line : null);
             }
         }
         output.Flush();

@@ -21,6 +21,19 @@ public class OneShotTests
     }
 
     [Fact]
+    public async Task Every_returned_sequence_is_printed_numbered_best_first()
+    {
+        var text = await RunAsync(Tiny("-p", "Hello, my name is", "--num-return-sequences", "3"));
+        var json = await RunAsync(Tiny("-p", "Hello, my name is", "--num-return-sequences", "3", "--json"));
+
+        Assert.Equal(0, text.ExitCode);
+        var sequences = ParseLine(Lines(json.StdOut).Single()).GetProperty("sequences").EnumerateArray()
+            .Select(s => s.GetProperty("text").GetString()!.Trim()).ToArray();
+        Assert.Equal(3, sequences.Distinct().Count());
+        Assert.Equal(sequences.Select((t, i) => $"{i + 1}: {t}\n"), text.StdOut.Split('\n')[..^1].Select(l => l + "\n"));
+    }
+
+    [Fact]
     public async Task The_short_alias_and_echo_prompt_print_prompt_and_continuation()
     {
         var run = await RunAsync(Tiny("-p", "Hello, my name is", "--echo-prompt", "--num-beams", "1", "--max-new-tokens", "8"));
