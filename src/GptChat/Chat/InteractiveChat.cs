@@ -26,7 +26,7 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
 
         using var interrupts = new InterruptMonitor(() => Environment.Exit(ChatApp.ExitInterrupted));
         var history = options.History ? HistoryFile.Open(HistoryFile.DefaultPath(), Warn) : null;
-        var editor = new LineEditor(new ConsoleKeySource(), _error, history?.Entries ?? []);
+        var editor = new LineEditor(new ConsoleKeySource(), _error, history?.Entries ?? [], new ConsoleTerminalSize());
         var prompt = _style.Green("you> ");
 
         while (true)

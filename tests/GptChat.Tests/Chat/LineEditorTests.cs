@@ -1,21 +1,10 @@
 using GptChat.Cli.Terminal;
+using static GptChat.Tests.Chat.ScriptedKeys;
 
 namespace GptChat.Tests.Chat;
 
 public class LineEditorTests
 {
-    private sealed class ScriptedKeys(params ConsoleKeyInfo[] keys) : IKeySource
-    {
-        private readonly Queue<ConsoleKeyInfo> _keys = new(keys);
-        public ConsoleKeyInfo ReadKey() => _keys.Count > 0 ? _keys.Dequeue() : throw new InvalidOperationException("no more keys");
-    }
-
-    private static ConsoleKeyInfo Char(char c) => new(c, ConsoleKey.NoName, false, false, false);
-    private static ConsoleKeyInfo Key(ConsoleKey key) => new('\0', key, false, false, false);
-    private static ConsoleKeyInfo Ctrl(ConsoleKey key) => new((char)(key - ConsoleKey.A + 1), key, false, false, true);
-    private static ConsoleKeyInfo Enter => new('\r', ConsoleKey.Enter, false, false, false);
-    private static IEnumerable<ConsoleKeyInfo> Text(string s) => s.Select(Char);
-
     private static LineRead Read(IList<string> history, params IEnumerable<ConsoleKeyInfo>[] keys)
     {
         var editor = new LineEditor(new ScriptedKeys([.. keys.SelectMany(k => k)]), TextWriter.Null, history);
