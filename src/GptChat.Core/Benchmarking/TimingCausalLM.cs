@@ -15,6 +15,7 @@ internal sealed class TimingCausalLM(ICausalLM inner, int maxDecodeCalls) : ICau
 
     public int VocabSize => inner.VocabSize;
     public int ContextLength => inner.ContextLength;
+    public long CacheBytesPerToken => inner.CacheBytesPerToken;
 
     /// <summary>Decode calls since the last <see cref="Reset"/>.</summary>
     public int DecodeCalls { get; private set; }

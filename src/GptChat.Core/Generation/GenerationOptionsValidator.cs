@@ -69,6 +69,25 @@ public static class GenerationOptionsValidator
             $"the prompt has {promptIds.Length} tokens, which already reaches max_length ({maxLength}): raise max_length or use max_new_tokens.");
     }
 
+    /// <summary>
+    /// Refuses a batch (num_beams, or num_return_sequences when sampling) whose scores and KV cache cannot fit in
+    /// <paramref name="availableBytes"/>: <c>--num-beams 100000</c> must be one clear line, not an overflow or the
+    /// kernel's OOM killer halfway through.
+    /// </summary>
+    internal static void ValidateFits(GenerationOptions options, int vocabSize, long cacheBytesPerToken, int maxLength, long availableBytes)
+    {
+        var (rows, option) = options.NumBeams > 1 ? (options.NumBeams, "num_beams")
+            : options.DoSample ? (options.NumReturnSequences, "num_return_sequences") : (1, "num_beams");
+        // Per row: the model's logits, the scores and their processed copy (float32 × vocabulary, with room to
+        // spare), and the cache, whose buffers grow by half again up to the final length.
+        var perRow = 4L * sizeof(float) * vocabSize + cacheBytesPerToken * (maxLength + maxLength / 2);
+        var needed = rows * perRow;
+        Require((long)rows * vocabSize <= Array.MaxLength && needed <= availableBytes, option,
+            $"{option} {rows} needs about {Gib(needed)} of memory for its scores and cache, more than the {Gib(availableBytes)} available: use fewer.");
+    }
+
+    private static string Gib(long bytes) => $"{bytes / (double)(1L << 30):0.#} GiB";
+
     private static void Require(bool condition, string option, string message)
     {
         if (!condition)

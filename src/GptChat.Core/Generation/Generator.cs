@@ -35,6 +35,8 @@ internal static class Generator
         GenerationOptionsValidator.ValidateForModel(options, model.VocabSize, model.ContextLength, prompt);
 
         var maxLength = Math.Min(options.EffectiveMaxLength(prompt.Length), model.ContextLength);
+        GenerationOptionsValidator.ValidateFits(options, model.VocabSize, model.CacheBytesPerToken, maxLength,
+                                                GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         return options.NumBeams > 1
             ? new BeamSearch(model, prompt, options, maxLength).Run(onStableTokens, cancellationToken)
             : new SampleSearch(model, prompt, options, maxLength).Run(onStableTokens, cancellationToken);

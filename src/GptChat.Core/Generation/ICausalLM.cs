@@ -13,6 +13,12 @@ internal interface ICausalLM : IDisposable
     int ContextLength { get; }
 
     /// <summary>
+    /// Memory one row's KV cache takes per position, in bytes (all layers, keys and values, every buffer the
+    /// model keeps); 0 when there is no cache. Lets generation refuse a batch that cannot fit before it starts.
+    /// </summary>
+    long CacheBytesPerToken { get; }
+
+    /// <summary>
     /// Starts a new sequence: runs the whole prompt once at batch size 1 and returns the logits
     /// (float32, length <see cref="VocabSize"/>) of its last position. The span is valid until the next call.
     /// </summary>

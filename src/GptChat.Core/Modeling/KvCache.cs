@@ -28,6 +28,9 @@ internal sealed class KvCache : IDisposable
     }
 
     public IReadOnlyList<CacheTensor> Tensors => _tensors;
+
+    /// <summary>Bytes one row takes per cached position, in both buffer sets.</summary>
+    public long BytesPerRowAndPosition => 2 * _tensors.Sum(t => t.Bytes(1, 1));
     /// <summary>Rows currently cached (1 after the prompt).</summary>
     public int Rows { get; private set; }
     /// <summary>Positions cached per row (the past length P).</summary>

@@ -88,6 +88,7 @@ internal sealed class OnnxCausalLM : ICausalLM
 
     public int VocabSize => Config.VocabSize;
     public int ContextLength => Config.NPositions;
+    public long CacheBytesPerToken => _cache?.BytesPerRowAndPosition ?? 0;
 
     public ReadOnlySpan<float> Prefill(ReadOnlySpan<int> promptIds, CancellationToken cancellationToken = default)
     {

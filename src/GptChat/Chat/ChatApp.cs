@@ -102,11 +102,20 @@ internal sealed class ChatApp
             return 0;
         }
 
-        _output.Write(ReturnedSequences.FirstLabel(_options.Reply.Generation.NumReturnSequences));
-        if (_options.EchoPrompt)
-            _output.Write(prompt);
+        // What goes before the reply is written with its first piece: an option the generator refuses prints nothing.
+        var started = false;
+        void Start()
+        {
+            if (started)
+                return;
+            started = true;
+            _output.Write(ReturnedSequences.FirstLabel(_options.Reply.Generation.NumReturnSequences));
+            if (_options.EchoPrompt)
+                _output.Write(prompt);
+        }
         var printer = new ReplyPrinter(_output, keepLeadingWhitespace: _options.EchoPrompt);
-        var answer = runner.Run(prompt, _options.Reply, printer.Write, Warn, CancellationToken.None);
+        var answer = runner.Run(prompt, _options.Reply, piece => { Start(); printer.Write(piece); }, Warn, CancellationToken.None);
+        Start();
         _output.WriteLine();
         ReturnedSequences.WriteOthers(_output, answer.Sequences.Skip(1).Select(runner.TextOf), _options.EchoPrompt ? prompt : null);
         ShowStats(answer);

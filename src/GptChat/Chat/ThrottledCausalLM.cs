@@ -10,6 +10,7 @@ internal sealed class ThrottledCausalLM(ICausalLM inner, TimeSpan delay) : ICaus
 {
     public int VocabSize => inner.VocabSize;
     public int ContextLength => inner.ContextLength;
+    public long CacheBytesPerToken => inner.CacheBytesPerToken;
 
     public ReadOnlySpan<float> Prefill(ReadOnlySpan<int> promptIds, CancellationToken cancellationToken = default) =>
         inner.Prefill(promptIds, cancellationToken);

@@ -11,6 +11,7 @@ internal sealed class TimedCausalLM(ICausalLM inner) : ICausalLM
 
     public int VocabSize => inner.VocabSize;
     public int ContextLength => inner.ContextLength;
+    public long CacheBytesPerToken => inner.CacheBytesPerToken;
 
     public ReadOnlySpan<float> Prefill(ReadOnlySpan<int> promptIds, CancellationToken cancellationToken = default)
     {

@@ -23,6 +23,7 @@ public class AllocationTests
 
         public int VocabSize => Vocab;
         public int ContextLength => 1024;
+        public long CacheBytesPerToken => 0;
 
         public ReadOnlySpan<float> Prefill(ReadOnlySpan<int> promptIds, CancellationToken cancellationToken = default) =>
             Fill(promptIds[^1..]);

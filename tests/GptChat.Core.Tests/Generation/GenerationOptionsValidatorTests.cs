@@ -61,4 +61,47 @@ public class GenerationOptionsValidatorTests
         Assert.Throws<GenerationOptionException>(() => Generator.Generate(model, [0], new GenerationOptions { EosTokenId = 8 }));
         Assert.Equal(0, model.PrefillCalls);
     }
+
+    // GPT-2 124M: 12 layers × (key + value) × 768 floats per position, in two buffer sets.
+    private const long Gpt2CacheBytesPerToken = 2 * 12 * 2 * 768 * sizeof(float);
+    private const long Gib = 1L << 30;
+
+    [Fact]
+    public void A_batch_that_fits_in_memory_passes()
+    {
+        GenerationOptionsValidator.ValidateFits(new GenerationOptions { NumBeams = 5 }, 50257, Gpt2CacheBytesPerToken, 1024, 4 * Gib);
+        GenerationOptionsValidator.ValidateFits(new GenerationOptions { NumBeams = 64 }, 50257, Gpt2CacheBytesPerToken, 50, 4 * Gib);
+    }
+
+    [Theory]
+    [InlineData(100_000, false, 50, "num_beams")]          // scores alone: 100000 × 50257 floats
+    [InlineData(200, false, 1024, "num_beams")]            // the cache: 200 rows × 1024 positions × 147 KiB
+    [InlineData(100_000, true, 50, "num_return_sequences")] // sampling: one row per returned sequence
+    public void A_batch_too_large_for_memory_is_refused_naming_the_option(int rows, bool sample, int maxLength, string option)
+    {
+        var options = sample ? new GenerationOptions { DoSample = true, NumReturnSequences = rows } : new GenerationOptions { NumBeams = rows };
+
+        var e = Assert.Throws<GenerationOptionException>(() =>
+            GenerationOptionsValidator.ValidateFits(options, 50257, Gpt2CacheBytesPerToken, maxLength, 24 * Gib));
+
+        Assert.Equal(option, e.Option);
+        Assert.Contains("GiB", e.Message);
+    }
+
+    [Fact]
+    public void Scores_beyond_the_largest_array_are_refused_whatever_the_memory()
+    {
+        // 50000 beams × 50257 scores is more elements than one .NET array may hold (an int overflow before this check).
+        Assert.Throws<GenerationOptionException>(() =>
+            GenerationOptionsValidator.ValidateFits(new GenerationOptions { NumBeams = 50_000 }, 50257, 0, 50, long.MaxValue));
+    }
+
+    [Fact]
+    public void Generate_checks_the_batch_against_the_model_cache_before_running_it()
+    {
+        var model = new ScriptedModel(vocabSize: 16) { CacheBytesPerToken = 1L << 40 };
+
+        Assert.Throws<GenerationOptionException>(() => Generator.Generate(model, [1], new GenerationOptions { NumBeams = 2, MaxNewTokens = 4 }));
+        Assert.Equal(0, model.PrefillCalls);
+    }
 }

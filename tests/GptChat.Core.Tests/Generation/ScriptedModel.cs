@@ -19,6 +19,7 @@ internal sealed class ScriptedModel(int vocabSize, int contextLength = 64) : ICa
 
     public int VocabSize => vocabSize;
     public int ContextLength => contextLength;
+    public long CacheBytesPerToken { get; init; }
     public int PrefillCalls { get; private set; }
     public List<int> DecodeBatchSizes { get; } = [];
 

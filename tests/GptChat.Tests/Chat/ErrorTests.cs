@@ -31,6 +31,19 @@ public class ErrorTests
         Assert.Equal("", run.StdOut);
     }
 
+    [Theory]
+    [InlineData("--num-beams", "100000")]
+    [InlineData("--num-return-sequences", "1000000", "--do-sample", "--num-beams", "1")]
+    public async Task A_batch_too_large_for_memory_is_a_usage_error_and_prints_nothing(params string[] options)
+    {
+        var run = await RunAsync(Tiny(["-p", "Hello", "--echo-prompt", .. options]));
+
+        Assert.Equal(2, run.ExitCode);
+        AssertOneLineError(run, options[0]);
+        Assert.Contains("GiB", run.StdErr);
+        Assert.Equal("", run.StdOut);
+    }
+
     [Fact]
     public async Task An_empty_prompt_is_a_usage_error()
     {

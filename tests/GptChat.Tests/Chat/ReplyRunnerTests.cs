@@ -18,6 +18,7 @@ public class ReplyRunnerTests
 
         public int VocabSize => 50257;
         public int ContextLength => contextLength;
+        public long CacheBytesPerToken => 0;
         public List<int[]> Prompts { get; } = [];
 
         public ReadOnlySpan<float> Prefill(ReadOnlySpan<int> promptIds, CancellationToken cancellationToken = default)
