@@ -45,11 +45,19 @@ internal sealed class OnnxCausalLM : ICausalLM
             _cache = new KvCache(layout.DecodeGraph.Past, config.NPositions);
     }
 
+    /// <summary>The most intra-op threads a session may be given.</summary>
+    internal static int MaxIntraOpThreads => 4 * Environment.ProcessorCount;
+
     /// <summary>Opens a model folder: reads its config, picks the ONNX layout and loads the session(s).</summary>
     public static OnnxCausalLM Open(string modelFolder, ModelOpenOptions options)
     {
         if (options.IntraOpThreads is < 1)
             throw new GptChatException($"intra-op threads must be at least 1, got {options.IntraOpThreads}", 2);
+        // ONNX Runtime starts every thread up front: 100000 of them is minutes of start-up and no speed (more threads
+        // than cores never helps its kernels), so an absurd count is refused rather than obeyed.
+        if (options.IntraOpThreads > MaxIntraOpThreads)
+            throw new GptChatException(
+                $"intra-op threads must be at most {MaxIntraOpThreads} (4 × the {Environment.ProcessorCount} logical cores here), got {options.IntraOpThreads}", 2);
         var config = ModelConfig.Load(modelFolder);
 
         var threads = options.IntraOpThreads ?? Environment.ProcessorCount;

@@ -46,6 +46,8 @@ internal static class BenchCommand
             if (reps < 1) throw new GptChatException("--reps must be at least 1", 2);
             int threads = pr.GetValue(threadsOption) ?? CpuTopology.PhysicalCores();
             if (threads < 1) throw new GptChatException("--threads must be at least 1", 2);
+            if (threads > OnnxCausalLM.MaxIntraOpThreads)
+                throw new GptChatException($"--threads must be at most {OnnxCausalLM.MaxIntraOpThreads} (4 × the {Environment.ProcessorCount} logical cores here; got {threads})", 2);
             var openOptions = new ModelOpenOptions { OnnxFile = pr.GetValue(onnxFileOption), IntraOpThreads = threads };
             bool asJson = pr.GetValue(jsonOption);
 

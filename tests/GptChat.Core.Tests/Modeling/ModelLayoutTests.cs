@@ -140,4 +140,12 @@ public class ModelLayoutTests
         var e = Assert.Throws<GptChatException>(() => OnnxCausalLM.Open(TestPaths.TinyModel, new ModelOpenOptions { IntraOpThreads = 0 }));
         Assert.Equal(2, e.ExitCode);
     }
+
+    [Fact]
+    public void An_absurd_thread_count_is_refused_before_onnx_runtime_starts_them()
+    {
+        var e = Assert.Throws<GptChatException>(() => OnnxCausalLM.Open(TestPaths.TinyModel, new ModelOpenOptions { IntraOpThreads = 100_000 }));
+        Assert.Equal(2, e.ExitCode);
+        Assert.Contains($"at most {4 * Environment.ProcessorCount}", e.Message);
+    }
 }

@@ -18,6 +18,7 @@ public class ErrorTests
     [InlineData("--do-sample", "perhaps", "--do-sample")]
     [InlineData("--seed", "-1", "--seed")]
     [InlineData("--threads", "0", "--threads")]
+    [InlineData("--threads", "100000", "--threads")]
     [InlineData("--format", "chatml", "--format")]
     [InlineData("--stdin", "some", "--stdin")]
     [InlineData("--num-return-sequences", "3", "--num-return-sequences")]   // greedy returns one sequence
