@@ -60,7 +60,8 @@ internal sealed class OnnxCausalLM : ICausalLM
                 $"intra-op threads must be at most {MaxIntraOpThreads} (4 × the {Environment.ProcessorCount} logical cores here), got {options.IntraOpThreads}", 2);
         var config = ModelConfig.Load(modelFolder);
 
-        var threads = options.IntraOpThreads ?? Environment.ProcessorCount;
+        // Physical cores: ORT's kernels gain nothing from SMT siblings, which only contend for the same units.
+        var threads = options.IntraOpThreads ?? CpuTopology.PhysicalCores();
         var layout = ModelLayout.Open(modelFolder, options.OnnxFile, () => MakeSessionOptions(threads), config);
         try
         {

@@ -1,4 +1,4 @@
-namespace GptChat.Benchmarking;
+namespace GptChat.Modeling;
 
 /// <summary>Counts physical cores (SMT siblings once), the default for ONNX Runtime's intra-op threads.</summary>
 internal static class CpuTopology
