@@ -48,6 +48,23 @@ internal sealed class OnnxCausalLM : ICausalLM
     /// <summary>The most intra-op threads a session may be given.</summary>
     internal static int MaxIntraOpThreads => 4 * Environment.ProcessorCount;
 
+    /// <summary>
+    /// Starts loading ONNX Runtime on a thread-pool thread, so that a later <see cref="Open"/> finds it ready.
+    /// Why: loading the library and creating its environment took 20–80 ms on the main thread of every one-shot
+    /// run; started before the model folder is resolved it overlaps that work (one-shot wall on the GPT-2 124M
+    /// stand-in: see README, Performance). A failure here is ignored: <see cref="Open"/> meets it again and reports it.
+    /// </summary>
+    public static Task StartLoadingRuntime() => Task.Run(() =>
+    {
+        try
+        {
+            OptimizedModelCache.LoadRuntime();
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or OnnxRuntimeException or EntryPointNotFoundException)
+        {
+        }
+    });
+
     /// <summary>Opens a model folder: reads its config, picks the ONNX layout and loads the session(s).</summary>
     public static OnnxCausalLM Open(string modelFolder, ModelOpenOptions options)
     {

@@ -77,6 +77,14 @@ internal static class OptimizedModelCache
         return session;
     }
 
+    /// <summary>
+    /// Loads the ONNX Runtime library, creates its environment and reads the CPU fingerprint: everything
+    /// <see cref="CreateSession(string, Func{SessionOptions}, long)"/> needs before it can look at a copy.
+    /// Why: <see cref="OnnxCausalLM.StartLoadingRuntime"/> runs this on another core while the caller is still
+    /// parsing its command line and the model's config (the library alone is 25 MB to map and relocate).
+    /// </summary>
+    internal static void LoadRuntime() => _ = OrtVersion;
+
     /// <summary>What the latest <see cref="CreateSession(string, Func{SessionOptions})"/> of this process did (for <c>gptchat bench</c>).</summary>
     public static OptimizedCacheOutcome? LastOutcome { get; internal set; }
 
@@ -183,7 +191,7 @@ internal static class OptimizedModelCache
         string model = Path.Combine(entry, ModelFileName);
         try
         {
-            var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(Path.Combine(entry, ManifestFileName)));
+            var manifest = ReadManifest(Path.Combine(entry, ManifestFileName));
             if (manifest is null
                 || manifest.Format != FormatTag
                 || manifest.Source != source.FullName
@@ -273,7 +281,7 @@ internal static class OptimizedModelCache
             if (name.StartsWith('.')) continue;
             try
             {
-                var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(Path.Combine(dir, ManifestFileName)));
+                var manifest = ReadManifest(Path.Combine(dir, ManifestFileName));
                 if (manifest?.Source == source.FullName) TryDelete(dir);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
@@ -300,6 +308,34 @@ internal static class OptimizedModelCache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
+    }
+
+    /// <summary>
+    /// Reads a manifest with <see cref="JsonDocument"/>, not <see cref="JsonSerializer"/>: the serializer's first
+    /// use builds its converters by reflection, 30–40 ms of JIT on every start (JsonDocument is already warm from
+    /// config.json). A missing or mistyped field reads as "" or -1, which no real copy matches.
+    /// </summary>
+    private static Manifest? ReadManifest(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            return null;
+        string Text(string name) =>
+            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        long Number(string name) =>
+            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : -1;
+        return new Manifest
+        {
+            Format = Text(nameof(Manifest.Format)),
+            Source = Text(nameof(Manifest.Source)),
+            SourceSize = Number(nameof(Manifest.SourceSize)),
+            SourceMtimeTicks = Number(nameof(Manifest.SourceMtimeTicks)),
+            OrtVersion = Text(nameof(Manifest.OrtVersion)),
+            Cpu = Text(nameof(Manifest.Cpu)),
+            ModelSize = Number(nameof(Manifest.ModelSize)),
+            WeightsSize = Number(nameof(Manifest.WeightsSize)),
+        };
     }
 
     private sealed record Manifest

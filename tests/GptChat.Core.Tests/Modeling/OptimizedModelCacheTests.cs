@@ -84,6 +84,53 @@ public sealed class OptimizedModelCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_manifest_is_read_by_field_name_not_by_layout()
+    {
+        using (Open(out _)) { }
+        string path = Path.Combine(SingleEntry(), "manifest.json");
+        var fields = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var reversed = new System.Text.Json.Nodes.JsonObject(fields.Reverse().Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone())));
+        File.WriteAllText(path, reversed.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+
+        using var again = Open(out var outcome);
+        Assert.Equal(OptimizedCacheOutcome.Hit, outcome);
+    }
+
+    [Theory]
+    [InlineData("OrtVersion", "\"0.0.0\"")]      // another ORT wrote it
+    [InlineData("WeightsSize", "\"1146920960\"")] // a number written as text
+    [InlineData("SourceSize", "12")]              // the source changed size
+    [InlineData("Cpu", "null")]
+    [InlineData("Format", null)]                  // field missing
+    public void A_manifest_field_that_does_not_match_rebuilds_the_copy(string field, string? json)
+    {
+        using (Open(out _)) { }
+        string path = Path.Combine(SingleEntry(), "manifest.json");
+        var fields = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.True(fields.ContainsKey(field), $"the manifest has no {field} field");
+        if (json is null)
+            fields.Remove(field);
+        else
+            fields[field] = System.Text.Json.Nodes.JsonNode.Parse(json);
+        File.WriteAllText(path, fields.ToJsonString());
+
+        using var again = Open(out var outcome);
+        Assert.Equal(OptimizedCacheOutcome.Built, outcome);
+        using var third = Open(out var thirdOutcome);
+        Assert.Equal(OptimizedCacheOutcome.Hit, thirdOutcome);
+    }
+
+    [Fact]
+    public async Task Loading_the_runtime_in_the_background_while_a_session_opens_is_safe()
+    {
+        var loading = OnnxCausalLM.StartLoadingRuntime();
+        using (var session = Open(out _))
+            Assert.NotEmpty(LastLogits(session));
+        await loading.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.True(loading.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public void A_changed_source_gets_a_new_copy_and_the_old_one_is_removed()
     {
         string dir = Path.Combine(_root, "src");
