@@ -1,4 +1,7 @@
 using GptChat.Chat;
+using GptChat.Generation;
+using GptChat.Generation.Processors;
+using GptChat.Generation.Stopping;
 using GptChat.Cli.Rendering;
 using GptChat.Cli.Terminal;
 using GptChat.Hub;
@@ -53,6 +56,17 @@ internal sealed class ChatApp
         }
     }
 
+    /// <summary>The types a reply runs through after the model is open, compiled while it loads (see <see cref="HotPathJit"/>).</summary>
+    private static readonly Type[] ReplyPath =
+    [
+        typeof(ReplyRunner), typeof(ReplyStream), typeof(TimedCausalLM), typeof(ChatSession), typeof(StreamingDecoder),
+        typeof(Generator), typeof(BeamSearch), typeof(SampleSearch), typeof(TopKSelector), typeof(VectorMath), typeof(TokenRow),
+        typeof(LogitsProcessorList), typeof(NoRepeatNGramProcessor), typeof(RepetitionPenaltyProcessor),
+        typeof(TemperatureWarper), typeof(TopKWarper), typeof(TopPWarper), typeof(MinNewTokensProcessor),
+        typeof(StoppingCriteria), typeof(MaxLengthCriterion), typeof(EosCriterion),
+        typeof(OnnxCausalLM), typeof(KvCache), typeof(StepInputs), typeof(NativeBuffer), typeof(CacheTensor),
+    ];
+
     private async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         if (_options.Prompt is { Length: 0 })
@@ -63,6 +77,7 @@ internal sealed class ChatApp
         // The vocabulary loads (~60 ms) on another core while ONNX Runtime maps the model: one-shot start-up is
         // what a user waits for on every call.
         var loadingTokenizer = Task.Run(() => Gpt2Tokenizer.Load(resolved.Folder), cancellationToken);
+        _ = HotPathJit.Start(ReplyPath);
         using var model = OnnxCausalLM.Open(resolved.Folder, new ModelOpenOptions
         {
             OnnxFile = _options.OnnxFile ?? resolved.OnnxFile,
