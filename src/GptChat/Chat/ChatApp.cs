@@ -72,6 +72,9 @@ internal sealed class ChatApp
         if (_options.Prompt is { Length: 0 })
             throw new GptChatException("--prompt is empty: give the text to continue", exitCode: 2);
 
+        if (_options.Prompt is null && ClosedStdin.AtStart())
+            throw ClosedStdin.Error();
+
         _ = OnnxCausalLM.StartLoadingRuntime();
         var resolved = await _resolveModel(cancellationToken);
         // The vocabulary loads (~60 ms) on another core while ONNX Runtime maps the model: one-shot start-up is

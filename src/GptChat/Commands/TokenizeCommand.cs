@@ -1,3 +1,4 @@
+using GptChat.Cli.Terminal;
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
@@ -46,6 +47,8 @@ internal static class TokenizeCommand
             var tokenizer = Gpt2Tokenizer.Load(parseResult.GetValue(model));
             if (jsonlValue)
             {
+                if (ClosedStdin.AtStart())
+                    throw ClosedStdin.Error();
                 using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
                 RunJsonl(tokenizer, input, output);
             }

@@ -45,6 +45,19 @@ public class ErrorTests
         Assert.Equal("", run.StdOut);
     }
 
+    [Theory]
+    [InlineData("--model", "MODEL")]            // pipe mode
+    [InlineData("tokenize", "--jsonl")]
+    public async Task A_closed_stdin_is_one_line_not_a_hang(params string[] args)
+    {
+        // With descriptor 0 closed, the runtime's own pipe lands on it: reading it would wait for ever.
+        var argv = args.Select(a => a == "MODEL" ? TestPaths.TinyModel : a).ToArray();
+        var run = await ShellRuns.ShellAsync("dotnet \"$0\" \"$@\" <&-", [ShellRuns.Dll, .. argv]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("gptchat: stdin is closed: there is nothing to read (give --prompt TEXT, or pipe text in)", run.StdErr.TrimEnd('\n'));
+    }
+
     [Fact]
     public async Task An_empty_prompt_is_a_usage_error()
     {

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using static GptChat.Tests.Chat.ChatRuns;
+using static GptChat.Tests.Chat.ShellRuns;
 
 namespace GptChat.Tests.Chat;
 
@@ -9,8 +9,6 @@ namespace GptChat.Tests.Chat;
 /// </summary>
 public class StandardOutputTests
 {
-    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "gptchat.dll");
-
     [Fact]
     public async Task An_endless_pipe_stops_as_soon_as_the_reader_has_gone()
     {
@@ -47,35 +45,5 @@ public class StandardOutputTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("gptchat: cannot write to standard output: No space left on device", run.StdErr.TrimEnd('\n'));
-    }
-
-    private sealed record ShellRun(int ExitCode, string StdOut, string StdErr);
-
-    /// <summary>Runs a bash script ($0, $1, … are <paramref name="args"/>) with stdout and stderr captured.</summary>
-    private static async Task<ShellRun> ShellAsync(string script, params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        start.Environment["NO_COLOR"] = "1";
-        // `models` lists an empty cache ("No models in the cache at …" on stdout), the same on every machine.
-        start.Environment["HF_HUB_CACHE"] = Path.Combine(Path.GetTempPath(), "gptchat-stdout-tests-" + Guid.NewGuid().ToString("N"));
-
-        using var process = Process.Start(start)!;
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(limit.Token);
-            var stderr = process.StandardError.ReadToEndAsync(limit.Token);
-            await process.WaitForExitAsync(limit.Token);
-            return new ShellRun(process.ExitCode, await stdout, await stderr);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"still running after 120 s: {script}");
-        }
     }
 }
