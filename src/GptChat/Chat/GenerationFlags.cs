@@ -29,7 +29,7 @@ internal static class GenerationFlags
             (s, v) => s.Generation = s.Generation with { MinNewTokens = Int("min-new-tokens", v, 0) }),
         new("num-beams", "N", "Beam width; 1 = greedy or sampling [5]",
             (s, v) => s.Generation = s.Generation with { NumBeams = Int("num-beams", v, 1) }),
-        new("num-return-sequences", "N", "Sequences returned (shown with --json) [1]",
+        new("num-return-sequences", "N", "Sequences returned, best first: numbered lines, or all in --json (pipe mode prints the best) [1]",
             (s, v) => s.Generation = s.Generation with { NumReturnSequences = Int("num-return-sequences", v, 1) }),
         new("early-stopping", "true|false|never", "When beam search ends [true]",
             (s, v) => s.Generation = s.Generation with { EarlyStopping = ParseEarlyStopping(v) }),
