@@ -3,6 +3,7 @@ using GptChat;
 using GptChat.Cli.Chat;
 using GptChat.Cli.Commands;
 using GptChat.Cli.Rendering;
+using GptChat.Cli.Terminal;
 
 // The root command is the chat itself (interactive, --prompt or stdin); the rest are tools.
 var root = ChatCommand.Create();
@@ -18,6 +19,8 @@ var invocation = new InvocationConfiguration
     // Failures below end as one line, never System.CommandLine's stack trace.
     EnableDefaultExceptionHandler = false,
     Output = StandardOutput.Open(),
+    // Best effort, and nothing at all when descriptor 2 is not the stderr we were given.
+    Error = ClosedAtStart.Descriptor(ClosedAtStart.Stderr) ? TextWriter.Null : new BestEffortWriter(Console.Error),
 };
 var parsed = root.Parse(args);
 
@@ -31,6 +34,8 @@ if (parsed.Errors.Count > 0)
 
 try
 {
+    if (ClosedAtStart.Descriptor(ClosedAtStart.Stdout))
+        throw ClosedAtStart.StdoutError();
     return await parsed.InvokeAsync(invocation);
 }
 catch (OutputClosedException)

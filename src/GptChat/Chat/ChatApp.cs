@@ -23,6 +23,7 @@ internal sealed class ChatApp
     private readonly Func<CancellationToken, Task<ResolvedModel>> _resolveModel;
     private readonly TextWriter _output;
     private readonly Notices _notices;
+    private readonly List<Task> _background = [];
 
     private ChatApp(ChatOptions options, Func<CancellationToken, Task<ResolvedModel>> resolveModel, TextWriter output, TextWriter error)
     {
@@ -54,6 +55,10 @@ internal sealed class ChatApp
             app.ReportError(e);
             return e is GptChatException { ExitCode: var code } ? code : 1;
         }
+        finally
+        {
+            app.WaitForBackgroundWork();
+        }
     }
 
     /// <summary>The types a reply runs through after the model is open, compiled while it loads (see <see cref="HotPathJit"/>).</summary>
@@ -72,15 +77,16 @@ internal sealed class ChatApp
         if (_options.Prompt is { Length: 0 })
             throw new GptChatException("--prompt is empty: give the text to continue", exitCode: 2);
 
-        if (_options.Prompt is null && ClosedStdin.AtStart())
-            throw ClosedStdin.Error();
+        if (_options.Prompt is null && ClosedAtStart.Descriptor(ClosedAtStart.Stdin))
+            throw ClosedAtStart.StdinError();
 
-        _ = OnnxCausalLM.StartLoadingRuntime();
+        _background.Add(OnnxCausalLM.StartLoadingRuntime());
         var resolved = await _resolveModel(cancellationToken);
         // The vocabulary loads (~60 ms) on another core while ONNX Runtime maps the model: one-shot start-up is
         // what a user waits for on every call.
         var loadingTokenizer = Task.Run(() => Gpt2Tokenizer.Load(resolved.Folder), cancellationToken);
-        _ = HotPathJit.Start(ReplyPath);
+        _background.Add(loadingTokenizer);
+        _background.Add(HotPathJit.Start(ReplyPath));
         using var model = OnnxCausalLM.Open(resolved.Folder, new ModelOpenOptions
         {
             OnnxFile = _options.OnnxFile ?? resolved.OnnxFile,
@@ -185,6 +191,26 @@ internal sealed class ChatApp
     {
         if (_options.Stats)
             _notices.Stats(reply.Timings);
+    }
+
+    /// <summary>
+    /// Waits for the start-up work begun on other threads. An early error (a missing model, say) would otherwise end
+    /// the process while ONNX Runtime's native library is still initialising on another thread, and that exit
+    /// crashed with SIGSEGV or SIGABRT about half the time instead of exiting 1.
+    /// </summary>
+    private void WaitForBackgroundWork()
+    {
+        foreach (var task in _background)
+        {
+            try
+            {
+                task.Wait();
+            }
+            catch (Exception)
+            {
+                // Its failure, if it matters, was met and reported on the main path.
+            }
+        }
     }
 
     private void ReportError(Exception e)

@@ -47,8 +47,8 @@ internal static class TokenizeCommand
             var tokenizer = Gpt2Tokenizer.Load(parseResult.GetValue(model));
             if (jsonlValue)
             {
-                if (ClosedStdin.AtStart())
-                    throw ClosedStdin.Error();
+                if (ClosedAtStart.Descriptor(ClosedAtStart.Stdin))
+                    throw ClosedAtStart.StdinError();
                 using var input = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
                 RunJsonl(tokenizer, input, output);
             }

@@ -59,6 +59,20 @@ public class ErrorTests
     }
 
     [Fact]
+    public async Task An_early_error_always_exits_1_never_a_crash()
+    {
+        // ONNX Runtime starts loading on another thread at once; an exit during that load crashed (SIGSEGV/SIGABRT)
+        // about every other run before the app waited for it. Eight runs miss such a crash about once in 256.
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-gptchat-model");
+        for (var i = 0; i < 8; i++)
+        {
+            var run = await RunAsync(["--model", missing, "-p", "Hello"]);
+            Assert.Equal(1, run.ExitCode);
+            AssertOneLineError(run, missing);
+        }
+    }
+
+    [Fact]
     public async Task An_empty_prompt_is_a_usage_error()
     {
         var run = await RunAsync(Tiny("-p", ""));

@@ -4,10 +4,11 @@ using static GptChat.Tests.Chat.ShellRuns;
 namespace GptChat.Tests.Chat;
 
 /// <summary>
-/// Stdout that fails: a pipe whose reader has gone ends the app quietly and at once; a full disk is one line on
-/// stderr and exit 1, never a silent loss and never a stack trace.
+/// Standard streams that fail. Stdout: a pipe whose reader has gone ends the app quietly and at once; a full disk
+/// or a closed stdout is one line on stderr and exit 1, never a silent loss and never a stack trace. Stderr: best
+/// effort, so a full or closed stderr costs neither the replies nor the exit code.
 /// </summary>
-public class StandardOutputTests
+public class StandardStreamsTests
 {
     [Fact]
     public async Task An_endless_pipe_stops_as_soon_as_the_reader_has_gone()
@@ -45,5 +46,31 @@ public class StandardOutputTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("gptchat: cannot write to standard output: No space left on device", run.StdErr.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task A_closed_stdout_is_one_line_and_exit_1()
+    {
+        var run = await ShellAsync("dotnet \"$0\" --model \"$1\" -p Hello --num-beams 1 >&-", Dll, TestPaths.TinyModel);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("gptchat: stdout is closed: there is nowhere to write the output (redirect it to a file or /dev/null instead)",
+                     run.StdErr.TrimEnd('\n'));
+    }
+
+    [Theory]
+    [InlineData("2>&-", "--max-length 0", 2)]          // a usage error's line cannot be written
+    [InlineData("2>&-", "--stats", 0)]                 // nor the stats
+    [InlineData("2>/dev/full", "--max-length 1", 0)]   // nor a warning (the prompt reaches max_length)
+    public async Task A_full_or_closed_stderr_keeps_the_reply_and_the_exit_code(string redirect, string options, int exitCode)
+    {
+        var run = await ShellAsync($"dotnet \"$0\" --model \"$1\" -p Hello --num-beams 1 --max-new-tokens 3 {options} {redirect}",
+                                   Dll, TestPaths.TinyModel);
+        var expected = await RunAsync(Tiny(["-p", "Hello", "--num-beams", "1", "--max-new-tokens", "3", .. options.Split(' ')]));
+
+        Assert.Equal(exitCode, run.ExitCode);
+        Assert.Equal(exitCode, expected.ExitCode);
+        Assert.Equal(expected.StdOut, run.StdOut);
+        Assert.Equal("", run.StdErr);
     }
 }
