@@ -102,6 +102,9 @@ internal sealed class OnnxCausalLM : ICausalLM
         IntraOpNumThreads = intraOpThreads,
         InterOpNumThreads = 1,
         ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        // ORT's own log lines (coloured, multi-line) would land on the user's stderr next to ours; a failure still
+        // reaches us as an exception and is reported as one line.
+        LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
     };
 
     public ModelConfig Config { get; }

@@ -156,7 +156,15 @@ internal static class OptimizedModelCache
         return stem + "-" + hash.ToString("x16", CultureInfo.InvariantCulture);
     }
 
-    private static string OrtVersion { get; } = OrtEnv.Instance().GetVersionString();
+    private static string OrtVersion { get; } = QuietEnvironment().GetVersionString();
+
+    /// <summary>The process's ORT environment, logging only fatal errors (see the session options' log level).</summary>
+    private static OrtEnv QuietEnvironment()
+    {
+        var env = OrtEnv.Instance();
+        env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+        return env;
+    }
 
     /// <summary>
     /// Pre-packed weights are laid out for the kernels this CPU runs, so a copy is only reused on the same kind

@@ -141,6 +141,25 @@ public class ErrorTests
     }
 
     [Fact]
+    public async Task An_onnx_runtime_failure_is_our_one_line_without_its_own_log()
+    {
+        // A config that claims more positions than the graph's position table has: ORT fails in a Gather node and,
+        // at its default log level, also prints its own coloured log line to stderr.
+        using var model = new ModelCopy();
+        var config = Path.Combine(model.Folder, "config.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(config))!.AsObject();
+        json["n_positions"] = 100000;
+        json.Remove("n_ctx");
+        await File.WriteAllTextAsync(config, json.ToJsonString());
+
+        var run = await RunAsync(["--model", model.Folder, "-p", string.Concat(Enumerable.Repeat("word ", 400)), "--num-beams", "1"]);
+
+        Assert.Equal(1, run.ExitCode);
+        AssertOneLineError(run, "ONNX Runtime failed");
+        Assert.DoesNotContain("\u001b", run.StdErr);
+    }
+
+    [Fact]
     public async Task Verbose_shows_the_stack_trace()
     {
         using var model = new ModelCopy();
