@@ -7,6 +7,9 @@ namespace GptChat.Generation;
 /// </summary>
 public static class GenerationOptionsValidator
 {
+    /// <summary>The smallest sampling temperature: logits of any real model divided by it stay finite in float32.</summary>
+    public const double MinTemperature = 1e-30;
+
     public static void Validate(GenerationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -46,6 +49,10 @@ public static class GenerationOptionsValidator
         {
             Require(options.Temperature > 0 && double.IsFinite(options.Temperature), "temperature",
                 $"temperature must be a positive number when sampling (got {options.Temperature}).");
+            // Scores divided by less overflow float32 (1e-40 gave ±inf, NaN probabilities and garbage tokens; HF's
+            // multinomial raises there). Down to it, a tiny temperature behaves as greedy search, as it should.
+            Require(options.Temperature >= MinTemperature, "temperature",
+                $"temperature must be at least {MinTemperature:G} when sampling (got {options.Temperature:G}): smaller ones overflow the scores; for the likeliest tokens, turn do_sample off.");
             Require(options.TopK >= 0, "top_k", $"top_k must not be negative (got {options.TopK}).");
             Require(options.TopP > 0 && options.TopP <= 1, "top_p", $"top_p must be in (0, 1] (got {options.TopP}).");
         }

@@ -20,6 +20,7 @@ public class GenerationOptionsValidatorTests
         { new GenerationOptions { RepetitionPenalty = double.NaN }, "repetition_penalty" },
         { new GenerationOptions { LengthPenalty = double.PositiveInfinity }, "length_penalty" },
         { new GenerationOptions { DoSample = true, Temperature = 0 }, "temperature" },
+        { new GenerationOptions { DoSample = true, Temperature = 1e-40 }, "temperature" },
         { new GenerationOptions { DoSample = true, TopK = -1 }, "top_k" },
         { new GenerationOptions { DoSample = true, TopP = 0 }, "top_p" },
         { new GenerationOptions { DoSample = true, TopP = 1.5 }, "top_p" },
