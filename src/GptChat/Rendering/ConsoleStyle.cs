@@ -1,10 +1,16 @@
 namespace GptChat.Cli.Rendering;
 
-/// <summary>ANSI colour for one stream: only when that stream is a terminal and <c>NO_COLOR</c> is unset (no-color.org).</summary>
+/// <summary>
+/// ANSI colour for one stream: only when that stream is a terminal, <c>NO_COLOR</c> is unset (no-color.org) and the
+/// terminal is not <c>TERM=dumb</c> (which shows escape codes as text).
+/// </summary>
 internal sealed class ConsoleStyle(bool enabled)
 {
-    public static ConsoleStyle For(bool redirected) =>
-        new(!redirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")));
+    public static ConsoleStyle For(bool redirected, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        return new(!redirected && string.IsNullOrEmpty(environment("NO_COLOR")) && environment("TERM") != "dumb");
+    }
 
     public string Dim(string text) => Wrap("2", text);
     public string Bold(string text) => Wrap("1", text);

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace GptChat.Cli.Terminal;
 
 /// <summary>
@@ -34,7 +36,7 @@ internal sealed class HistoryFile
         try
         {
             if (File.Exists(path))
-                file.Entries.AddRange(File.ReadLines(path).Where(l => l.Length > 0).TakeLast(MaxEntries));
+                file.Entries.AddRange(ReadUtf8Lines(path).Where(l => l.Length > 0).TakeLast(MaxEntries));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -66,5 +68,17 @@ internal sealed class HistoryFile
     {
         _broken = true;
         _warn($"input history disabled: {_path}: {e.Message}");
+    }
+
+    /// <summary>The file's lines as UTF-8, the way they are written: bytes FF FE at the start must not make it UTF-16.</summary>
+    private static IEnumerable<string> ReadUtf8Lines(string path)
+    {
+        using var reader = new StreamReader(path, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false);
+        var first = true;
+        while (reader.ReadLine() is { } line)
+        {
+            yield return first ? line.TrimStart('\uFEFF') : line;
+            first = false;
+        }
     }
 }
