@@ -222,5 +222,5 @@ internal sealed class ChatApp
     }
 
     private string Describe(string folder, OnnxCausalLM model) =>
-        $"gptchat · {Path.GetFileName(folder.TrimEnd('/'))} ({model.LayoutName}, context {model.ContextLength}) · {_options.Reply.Describe()}";
+        $"gptchat · {Path.GetFileName(folder.TrimEnd('/'))} ({model.LayoutName}, context {model.ContextLength})";
 }

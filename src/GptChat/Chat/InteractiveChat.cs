@@ -8,7 +8,7 @@ namespace GptChat.Cli.Chat;
 /// The read–generate–print loop on a terminal: a banner on stderr, a line editor with history, replies streamed
 /// to stdout as they are produced, slash commands, Ctrl+C to stop a reply, a stop phrase or Ctrl+D to end.
 /// </summary>
-internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, TextWriter output, Notices notices, string banner)
+internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, TextWriter output, Notices notices, string modelLine)
 {
     private readonly TextWriter _error = notices.Writer;
     private readonly ConsoleStyle _style = notices.Style;
@@ -21,7 +21,8 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
 
     public int Run()
     {
-        _error.WriteLine(_style.Bold(banner));
+        // The banner: model and the settings it starts with (/show prints the settings as they are then).
+        _error.WriteLine(_style.Bold($"{modelLine} · {_settings.Describe()}"));
         _error.WriteLine(_style.Dim("Type a line and press Enter. /help for commands; /bye, Ctrl+D or the stop phrase to quit."));
 
         using var interrupts = new InterruptMonitor(() => Environment.Exit(ChatApp.ExitInterrupted));
@@ -125,7 +126,7 @@ internal sealed class InteractiveChat(ChatOptions options, ReplyRunner runner, T
                 Help();
                 break;
             case "/show":
-                _error.WriteLine(banner);
+                _error.WriteLine(modelLine);
                 _error.WriteLine($"settings: {_settings.Describe()}{(_stats ? ", stats on" : "")}{(_echoPrompt ? ", echo-prompt on" : "")}");
                 _error.WriteLine($"history: {runner.Session.History.Count} turns kept");
                 break;

@@ -54,7 +54,9 @@ public class InteractiveTests : IDisposable
 
         // Still running: it answers a command, then the full-width stop phrase ends it with 0.
         chat.Type("/show\r");
-        chat.WaitFor("history: ");
+        var show = chat.WaitFor(@"(gptchat · [\s\S]*?)history: ").Groups[1].Value;
+        Assert.Contains("greedy", show);             // the settings as they are now...
+        Assert.DoesNotContain("beams 5", show);      // ...not as the banner had them
         chat.WaitFor(Prompt);
         chat.Type("好的，谢谢！\r");
         Assert.Equal(0, chat.WaitForExit());
