@@ -74,7 +74,7 @@ public sealed class BenchCommandTests
         string missing = Path.Combine(Path.GetTempPath(), "no-such-model-" + Guid.NewGuid().ToString("N"));
         var run = await GptChatProcess.RunAsync(["bench", "--model", missing]);
 
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(1, run.ExitCode);   // a runtime error, as in the chat (README: exit codes)
         Assert.Equal($"gptchat: model folder not found: {missing}", run.StdErr.Trim());
     }
 

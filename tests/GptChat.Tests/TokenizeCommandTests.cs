@@ -86,7 +86,6 @@ public sealed class TokenizeCommandTests
     [Theory]
     [InlineData(new[] { "tokenize" }, "needs a TEXT")]
     [InlineData(new[] { "tokenize", "--jsonl", "text" }, "not both")]
-    [InlineData(new[] { "tokenize", "--model", "/no/such/folder", "x" }, "model folder not found: /no/such/folder")]
     public async Task Process_usage_errors_exit_2_with_one_line(string[] args, string message)
     {
         var run = await GptChatProcess.RunAsync(args);

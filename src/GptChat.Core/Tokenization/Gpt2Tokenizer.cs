@@ -38,7 +38,7 @@ public sealed class Gpt2Tokenizer
         if (modelFolder is null)
             return BuiltIn.Value;
         if (!Directory.Exists(modelFolder))
-            throw new GptChatException($"model folder not found: {modelFolder}", exitCode: 2);
+            throw new GptChatException($"model folder not found: {modelFolder}");
 
         var vocab = Path.Combine(modelFolder, "vocab.json");
         var merges = Path.Combine(modelFolder, "merges.txt");

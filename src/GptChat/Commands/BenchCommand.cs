@@ -40,7 +40,7 @@ internal static class BenchCommand
         {
             string folder = pr.GetRequiredValue(modelOption);
             if (!Directory.Exists(folder))
-                throw new GptChatException($"model folder not found: {folder}", 2);
+                throw new GptChatException($"model folder not found: {folder}");
             folder = Path.GetFullPath(folder);
             int reps = pr.GetValue(repsOption);
             if (reps < 1) throw new GptChatException("--reps must be at least 1", 2);

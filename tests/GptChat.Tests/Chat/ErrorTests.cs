@@ -80,11 +80,14 @@ public class ErrorTests
         AssertOneLineError(run, "--prompt");
     }
 
-    [Fact]
-    public async Task A_missing_model_folder_names_the_path()
+    [Theory]
+    [InlineData]                              // the chat
+    [InlineData("tokenize", "Hello")]
+    [InlineData("bench", "--reps", "1")]
+    public async Task A_missing_model_folder_is_a_runtime_error_naming_the_path_in_every_command(params string[] command)
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-gptchat-model");
-        var run = await RunAsync(["--model", missing, "-p", "Hello"]);
+        var run = await RunAsync(command.Length == 0 ? ["--model", missing, "-p", "Hello"] : [command[0], "--model", missing, .. command[1..]]);
 
         Assert.Equal(1, run.ExitCode);
         AssertOneLineError(run, missing);
