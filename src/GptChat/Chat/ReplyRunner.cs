@@ -18,6 +18,9 @@ internal sealed class ReplyRunner(ICausalLM model, Gpt2Tokenizer tokenizer, Chat
     public Reply Run(string userLine, ReplySettings settings, Action<string>? onText, Action<string> onWarning, CancellationToken interrupt)
     {
         var prepared = session.Prepare(userLine, settings.Generation, settings.MaxLengthExplicit);
+        // Text that is there but encodes to nothing is the vocabulary's fault, not a usage error about the prompt.
+        if (prepared.Ids.Count == 0 && !string.IsNullOrWhiteSpace(userLine))
+            throw new GptChatException("the model's vocabulary encodes this text as no tokens at all: check vocab.json and merges.txt in the model folder");
         foreach (var warning in prepared.Warnings)
             onWarning(warning);
 

@@ -163,6 +163,19 @@ public class ErrorTests
     }
 
     [Fact]
+    public async Task A_vocabulary_that_encodes_nothing_is_a_runtime_error_not_an_empty_prompt()
+    {
+        using var model = new ModelCopy();
+        await File.WriteAllTextAsync(Path.Combine(model.Folder, "vocab.json"), "{\"a\":0}");
+        await File.WriteAllTextAsync(Path.Combine(model.Folder, "merges.txt"), "#version: 0.2\n");
+
+        var run = await RunAsync(["--model", model.Folder], "hi\n");
+
+        Assert.Equal(1, run.ExitCode);
+        AssertOneLineError(run, "vocab.json");
+    }
+
+    [Fact]
     public async Task Verbose_shows_the_stack_trace()
     {
         using var model = new ModelCopy();
