@@ -61,12 +61,24 @@ internal static class TokenizeCommand
         return command;
     }
 
+    private static string? ReadLine(TextReader input)
+    {
+        try
+        {
+            return input.ReadLine();
+        }
+        catch (IOException e)
+        {
+            throw new GptChatException($"cannot read stdin: {e.Message}"); // e.g. "Is a directory" for < /tmp
+        }
+    }
+
     /// <summary>Answers each JSON line as soon as it is read (flushing), so a caller can stream lines through.</summary>
     internal static void RunJsonl(Gpt2Tokenizer tokenizer, TextReader input, TextWriter output)
     {
         var answer = new StringBuilder();
         int lineNumber = 0;
-        while (input.ReadLine() is { } line)
+        while (ReadLine(input) is { } line)
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line))

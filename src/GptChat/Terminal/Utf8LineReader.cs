@@ -52,7 +52,15 @@ internal sealed class Utf8LineReader(Stream input)
 
     private bool Fill()
     {
-        var n = input.Read(_buffer, 0, _buffer.Length);
+        int n;
+        try
+        {
+            n = input.Read(_buffer, 0, _buffer.Length);
+        }
+        catch (IOException e)
+        {
+            throw new GptChatException($"cannot read stdin: {e.Message}"); // e.g. "Is a directory" for gptchat < /tmp
+        }
         if (n == 0)
         {
             _eof = true;

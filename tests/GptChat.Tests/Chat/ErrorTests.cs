@@ -72,6 +72,19 @@ public class ErrorTests
         }
     }
 
+    [Theory]
+    [InlineData("--model", "MODEL")]
+    [InlineData("--model", "MODEL", "--stdin", "whole")]
+    [InlineData("tokenize", "--jsonl")]
+    public async Task A_directory_as_stdin_is_one_line_naming_stdin(params string[] args)
+    {
+        var argv = args.Select(a => a == "MODEL" ? TestPaths.TinyModel : a).ToArray();
+        var run = await ShellRuns.ShellAsync("dotnet \"$0\" \"$@\" < /", [ShellRuns.Dll, .. argv]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("gptchat: cannot read stdin: Is a directory", run.StdErr.TrimEnd('\n'));
+    }
+
     [Fact]
     public async Task An_empty_prompt_is_a_usage_error()
     {
