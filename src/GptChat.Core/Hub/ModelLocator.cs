@@ -22,6 +22,8 @@ public static class ModelLocator
             throw new GptChatException($"invalid --revision '{settings.Revision}': give a branch, tag or commit hash", exitCode: 2);
 
         var cache = new HubCache(settings.CacheDir ?? HubEnvironment.DefaultCacheDir(Environment.GetEnvironmentVariable));
+        if (File.Exists(cache.Root))
+            throw new GptChatException($"the Hub cache {cache.Root} is a file, not a folder: give --cache-dir (or HF_HUB_CACHE, HF_HOME) a folder");
         try
         {
             if (settings.Offline || settings.PreferCache)

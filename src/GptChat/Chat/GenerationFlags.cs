@@ -87,7 +87,9 @@ internal static class GenerationFlags
     internal static int Int(string name, string value, int min)
     {
         if (!int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
-            throw Usage($"--{name} must be a whole number (got '{value}')");
+            throw Usage(System.Numerics.BigInteger.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+                ? $"--{name} must be at most {int.MaxValue} (got {value.Trim()})"
+                : $"--{name} must be a whole number (got '{value}')");
         if (n < min)
             throw Usage($"--{name} must be at least {min} (got {n})");
         return n;

@@ -10,6 +10,7 @@ public class ErrorTests
     [InlineData("--num-beams", "many", "--num-beams")]
     [InlineData("--max-new-tokens", "0", "--max-new-tokens")]
     [InlineData("--max-length", "-5", "--max-length")]
+    [InlineData("--max-length", "99999999999", "--max-length must be at most 2147483647")]
     [InlineData("--top-p", "1.5", "--top-p")]
     [InlineData("--temperature", "0", "--temperature")]
     [InlineData("--repetition-penalty", "0", "--repetition-penalty")]
@@ -83,6 +84,15 @@ public class ErrorTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("gptchat: cannot read stdin: Is a directory", run.StdErr.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task A_hub_cache_that_is_a_file_is_one_line()
+    {
+        var run = await RunAsync(["download", "gpt2", "--cache-dir", "/dev/null"]);
+
+        Assert.Equal(1, run.ExitCode);
+        AssertOneLineError(run, "the Hub cache /dev/null is a file, not a folder");
     }
 
     [Fact]
