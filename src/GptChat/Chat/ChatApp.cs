@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using GptChat.Chat;
 using GptChat.Generation;
 using GptChat.Generation.Processors;
@@ -24,6 +25,8 @@ internal sealed class ChatApp
     private readonly TextWriter _output;
     private readonly Notices _notices;
     private readonly List<Task> _background = [];
+    private readonly CancellationTokenSource _interrupt = new();
+    private bool _generating;
 
     private ChatApp(ChatOptions options, Func<CancellationToken, Task<ResolvedModel>> resolveModel, TextWriter output, TextWriter error)
     {
@@ -96,10 +99,20 @@ internal sealed class ChatApp
         var session = new ChatSession(tokenizer.Encode, model.ContextLength, _options.Reply.Format);
         var runner = new ReplyRunner(_options.StepDelay > TimeSpan.Zero ? new ThrottledCausalLM(model, _options.StepDelay) : model, tokenizer, session);
 
+        if (_options.Prompt is null && !Console.IsInputRedirected)
+            return new InteractiveChat(_options, runner, _output, _notices, Describe(resolved.Folder, model)).Run();
+
+        // One-shot and pipe mode: Ctrl+C while a reply is generated cuts it; it is still written as a whole line and
+        // the app ends with 130 instead of dying mid-line. At any other moment (loading, waiting for input), or a
+        // second time, Ctrl+C is the default, immediate termination.
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = Volatile.Read(ref _generating) && !_interrupt.IsCancellationRequested;
+            if (context.Cancel)
+                _interrupt.Cancel();
+        });
         if (_options.Prompt is { } oneShot)
             return AnswerOnce(runner, oneShot);
-        if (!Console.IsInputRedirected)
-            return new InteractiveChat(_options, runner, _output, _notices, Describe(resolved.Folder, model)).Run();
 
         var stdin = new Utf8LineReader(Console.OpenStandardInput());
         if (_options.Stdin == StdinMode.Whole)
@@ -121,10 +134,10 @@ internal sealed class ChatApp
     {
         if (_options.Json)
         {
-            var reply = runner.Run(prompt, _options.Reply, null, Warn, CancellationToken.None);
+            var reply = Generate(() => runner.Run(prompt, _options.Reply, null, Warn, _interrupt.Token));
             _output.WriteLine(ReplyJson.Format(reply, runner.TextOf));
             ShowStats(reply);
-            return 0;
+            return Ended(reply);
         }
 
         // What goes before the reply is written with its first piece: an option the generator refuses prints nothing.
@@ -139,12 +152,12 @@ internal sealed class ChatApp
                 _output.Write(prompt);
         }
         var printer = new ReplyPrinter(_output, keepLeadingWhitespace: _options.EchoPrompt);
-        var answer = runner.Run(prompt, _options.Reply, piece => { Start(); printer.Write(piece); }, Warn, CancellationToken.None);
+        var answer = Generate(() => runner.Run(prompt, _options.Reply, piece => { Start(); printer.Write(piece); }, Warn, _interrupt.Token));
         Start();
         _output.WriteLine();
         ReturnedSequences.WriteOthers(_output, answer.Sequences.Skip(1).Select(runner.TextOf), _options.EchoPrompt ? prompt : null);
         ShowStats(answer);
-        return 0;
+        return Ended(answer);
     }
 
     /// <summary>
@@ -166,13 +179,15 @@ internal sealed class ChatApp
             if (StopPhrase.MatchesAny(_options.StopPhrases, line))
                 break;
 
-            var reply = runner.Run(line, _options.Reply, null, Warn, CancellationToken.None);
+            var reply = Generate(() => runner.Run(line, _options.Reply, null, Warn, _interrupt.Token));
             runner.Commit(line, reply);
             _output.WriteLine(_options.Json
                 ? ReplyJson.Format(reply, runner.TextOf)
                 : LineEscaper.Escape(_options.EchoPrompt ? line + reply.Text : reply.Text.Trim()));
             _output.Flush();
             ShowStats(reply);
+            if (reply.Interrupted)
+                return Ended(reply);
             if (StopPhrase.MatchesAny(_options.StopPhrases, reply.Text))
                 break;
         }
@@ -211,6 +226,29 @@ internal sealed class ChatApp
                 // Its failure, if it matters, was met and reported on the main path.
             }
         }
+    }
+
+    /// <summary>Runs one reply with Ctrl+C set to cut it (see the SIGINT registration in RunAsync).</summary>
+    private Reply Generate(Func<Reply> reply)
+    {
+        Volatile.Write(ref _generating, true);
+        try
+        {
+            return reply();
+        }
+        finally
+        {
+            Volatile.Write(ref _generating, false);
+        }
+    }
+
+    /// <summary>The exit code after a reply: 130, said in one line, when Ctrl+C cut it short.</summary>
+    private int Ended(Reply reply)
+    {
+        if (!reply.Interrupted)
+            return 0;
+        _notices.Error("interrupted: the reply was cut short");
+        return ExitInterrupted;
     }
 
     private void ReportError(Exception e)

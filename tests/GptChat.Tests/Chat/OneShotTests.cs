@@ -34,6 +34,33 @@ public class OneShotTests
     }
 
     [Fact]
+    public async Task Ctrl_c_cuts_the_reply_ends_its_line_and_exits_130()
+    {
+        string[] args = ["-p", "Once upon a time", "--num-beams", "1", "--max-new-tokens", "240", "--min-new-tokens", "240"];
+        var whole = await RunAsync(Tiny(args));
+        // 20 ms per step: the reply takes seconds, so the signal lands in its middle on any machine.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "gptchat.dll"), .. Tiny([.. args, "--step-delay-ms", "20"])])
+            start.ArgumentList.Add(a);
+        start.Environment["NO_COLOR"] = "1";
+        using var app = System.Diagnostics.Process.Start(start)!;
+        var stderr = app.StandardError.ReadToEndAsync();
+
+        var first = new char[1];
+        Assert.Equal(1, await app.StandardOutput.ReadAsync(first));     // the reply has begun
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", app.Id.ToString()]))
+            await kill.WaitForExitAsync();
+        var shown = first[0] + await app.StandardOutput.ReadToEndAsync();
+        await app.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(130, app.ExitCode);
+        Assert.Equal("gptchat: interrupted: the reply was cut short\n", await stderr);
+        Assert.EndsWith("\n", shown);                                 // the cut line is ended, not left half-written
+        Assert.StartsWith(shown.TrimEnd('\n'), whole.StdOut);
+        Assert.True(shown.Length < whole.StdOut.Length, $"the reply was not cut: {shown}");
+    }
+
+    [Fact]
     public async Task The_short_alias_and_echo_prompt_print_prompt_and_continuation()
     {
         var run = await RunAsync(Tiny("-p", "Hello, my name is", "--echo-prompt", "--num-beams", "1", "--max-new-tokens", "8"));
