@@ -48,7 +48,7 @@ public class OneShotTests
 
         var first = new char[1];
         Assert.Equal(1, await app.StandardOutput.ReadAsync(first));     // the reply has begun
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", app.Id.ToString()]))
+        using (var kill = System.Diagnostics.Process.Start("bash", ["-c", $"kill -INT {app.Id}"]))   // bash's own kill: no procps needed
             await kill.WaitForExitAsync();
         var shown = first[0] + await app.StandardOutput.ReadToEndAsync();
         await app.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
