@@ -20,7 +20,7 @@ var invocation = new InvocationConfiguration
     EnableDefaultExceptionHandler = false,
     Output = StandardOutput.Open(),
     // Best effort, and nothing at all when descriptor 2 is not the stderr we were given.
-    Error = ClosedAtStart.Descriptor(ClosedAtStart.Stderr) ? TextWriter.Null : new BestEffortWriter(Console.Error),
+    Error = ClosedAtStart.Descriptor(ClosedAtStart.Stderr) ? TextWriter.Null : GuardedWriter.BestEffort(Console.Error),
 };
 var parsed = root.Parse(args);
 

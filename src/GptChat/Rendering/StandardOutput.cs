@@ -14,8 +14,8 @@ internal static class StandardOutput
     public static TextWriter Open()
     {
         if (Console.IsOutputRedirected && OpenPipe() is { } pipe)
-            return new GuardedWriter(pipe, toPipe: true);
-        return new GuardedWriter(Console.Out, toPipe: false);
+            return GuardedWriter.Stdout(pipe, toPipe: true);
+        return GuardedWriter.Stdout(Console.Out, toPipe: false);
     }
 
     private static TextWriter? OpenPipe()
