@@ -1,6 +1,7 @@
 using System.Globalization;
 using GptChat.Chat;
 using GptChat.Generation;
+using GptChat.Modeling;
 
 namespace GptChat.Cli.Chat;
 
@@ -94,6 +95,12 @@ internal static class GenerationFlags
             throw Usage($"--{name} must be at least {min} (got {n})");
         return n;
     }
+
+    /// <summary><c>--threads</c> (chat and bench) at most <see cref="OnnxCausalLM.MaxIntraOpThreads"/>; each command checks the lower bound as it parses.</summary>
+    internal static int ThreadsWithinLimit(int n) =>
+        n > OnnxCausalLM.MaxIntraOpThreads
+            ? throw Usage($"--threads must be at most {OnnxCausalLM.MaxIntraOpThreads} (4 × the {Environment.ProcessorCount} logical cores here; got {n})")
+            : n;
 
     private static double Double(string name, string value, Func<double, bool> valid, string what)
     {

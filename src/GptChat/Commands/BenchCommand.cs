@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GptChat.Benchmarking;
+using GptChat.Cli.Chat;
 using GptChat.Modeling;
 using Microsoft.ML.OnnxRuntime;
 
@@ -46,8 +47,7 @@ internal static class BenchCommand
             if (reps < 1) throw new GptChatException("--reps must be at least 1", 2);
             int threads = pr.GetValue(threadsOption) ?? CpuTopology.PhysicalCores();
             if (threads < 1) throw new GptChatException("--threads must be at least 1", 2);
-            if (threads > OnnxCausalLM.MaxIntraOpThreads)
-                throw new GptChatException($"--threads must be at most {OnnxCausalLM.MaxIntraOpThreads} (4 × the {Environment.ProcessorCount} logical cores here; got {threads})", 2);
+            GenerationFlags.ThreadsWithinLimit(threads);
             var openOptions = new ModelOpenOptions { OnnxFile = pr.GetValue(onnxFileOption), IntraOpThreads = threads };
             bool asJson = pr.GetValue(jsonOption);
 

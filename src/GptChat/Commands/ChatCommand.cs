@@ -1,7 +1,6 @@
 using System.CommandLine;
 using GptChat.Chat;
 using GptChat.Cli.Chat;
-using GptChat.Modeling;
 
 namespace GptChat.Cli.Commands;
 
@@ -73,9 +72,7 @@ internal static class ChatCommand
                 "whole" => StdinMode.Whole,
                 var other => throw new GptChatException($"--stdin must be lines or whole (got '{other}')", exitCode: 2),
             };
-            int? threadCount = pr.GetValue(threads) is { } t ? GenerationFlags.Int("threads", t, 1) : null;
-            if (threadCount > OnnxCausalLM.MaxIntraOpThreads)
-                throw new GptChatException($"--threads must be at most {OnnxCausalLM.MaxIntraOpThreads} (4 × the {Environment.ProcessorCount} logical cores here; got {threadCount})", exitCode: 2);
+            int? threadCount = pr.GetValue(threads) is { } t ? GenerationFlags.ThreadsWithinLimit(GenerationFlags.Int("threads", t, 1)) : null;
             foreach (var (flag, option) in generation)
             {
                 var result = pr.GetResult(option);
