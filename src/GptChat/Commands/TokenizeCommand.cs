@@ -69,7 +69,7 @@ internal static class TokenizeCommand
         }
         catch (IOException e)
         {
-            throw new GptChatException($"cannot read stdin: {e.Message}"); // e.g. "Is a directory" for < /tmp
+            throw Utf8LineReader.ReadFailed(e);
         }
     }
 

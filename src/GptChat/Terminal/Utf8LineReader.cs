@@ -50,6 +50,9 @@ internal sealed class Utf8LineReader(Stream input)
         return Decode(all.WrittenSpan, trimCarriageReturn: false);
     }
 
+    /// <summary>A stdin that cannot be read (e.g. "Is a directory" for <c>gptchat &lt; /tmp</c>), as one line.</summary>
+    public static GptChatException ReadFailed(IOException e) => new($"cannot read stdin: {e.Message}");
+
     private bool Fill()
     {
         int n;
@@ -59,7 +62,7 @@ internal sealed class Utf8LineReader(Stream input)
         }
         catch (IOException e)
         {
-            throw new GptChatException($"cannot read stdin: {e.Message}"); // e.g. "Is a directory" for gptchat < /tmp
+            throw ReadFailed(e);
         }
         if (n == 0)
         {
