@@ -52,8 +52,7 @@ public class ErrorTests
     public async Task A_closed_stdin_is_one_line_not_a_hang(params string[] args)
     {
         // With descriptor 0 closed, the runtime's own pipe lands on it: reading it would wait for ever.
-        var argv = args.Select(a => a == "MODEL" ? TestPaths.TinyModel : a).ToArray();
-        var run = await ShellRuns.ShellAsync("dotnet \"$0\" \"$@\" <&-", [ShellRuns.Dll, .. argv]);
+        var run = await ShellRuns.GptChatAsync("<&-", args);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("gptchat: stdin is closed: there is nothing to read (give --prompt TEXT, or pipe text in)", run.StdErr.TrimEnd('\n'));
@@ -79,8 +78,7 @@ public class ErrorTests
     [InlineData("tokenize", "--jsonl")]
     public async Task A_directory_as_stdin_is_one_line_naming_stdin(params string[] args)
     {
-        var argv = args.Select(a => a == "MODEL" ? TestPaths.TinyModel : a).ToArray();
-        var run = await ShellRuns.ShellAsync("dotnet \"$0\" \"$@\" < /", [ShellRuns.Dll, .. argv]);
+        var run = await ShellRuns.GptChatAsync("< /", args);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("gptchat: cannot read stdin: Is a directory", run.StdErr.TrimEnd('\n'));

@@ -8,6 +8,10 @@ internal static class ShellRuns
     /// <summary>The built app, for scripts to run as <c>dotnet "$0" …</c>.</summary>
     public static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "gptchat.dll");
 
+    /// <summary>Runs gptchat with <paramref name="args"/> (MODEL stands for the tiny model) and a shell redirection such as <c>&lt;&amp;-</c>.</summary>
+    public static Task<ShellRun> GptChatAsync(string redirection, params string[] args) =>
+        ShellAsync($"dotnet \"$0\" \"$@\" {redirection}", [Dll, .. args.Select(a => a == "MODEL" ? TestPaths.TinyModel : a)]);
+
     public sealed record ShellRun(int ExitCode, string StdOut, string StdErr);
 
     /// <summary>Runs a bash script ($0, $1, … are <paramref name="args"/>) with stdout and stderr captured.</summary>

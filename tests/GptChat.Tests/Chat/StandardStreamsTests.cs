@@ -31,8 +31,7 @@ public class StandardStreamsTests
     [InlineData("--help")]
     public async Task A_full_disk_is_one_line_and_exit_1(params string[] args)
     {
-        var argv = args.Select(a => a == "MODEL" ? TestPaths.TinyModel : a).ToArray();
-        var run = await ShellAsync("dotnet \"$0\" \"$@\" > /dev/full", [Dll, .. argv]);
+        var run = await GptChatAsync("> /dev/full", args);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("gptchat: cannot write to standard output: No space left on device", run.StdErr.TrimEnd('\n'));
@@ -51,7 +50,7 @@ public class StandardStreamsTests
     [Fact]
     public async Task A_closed_stdout_is_one_line_and_exit_1()
     {
-        var run = await ShellAsync("dotnet \"$0\" --model \"$1\" -p Hello --num-beams 1 >&-", Dll, TestPaths.TinyModel);
+        var run = await GptChatAsync(">&-", "--model", "MODEL", "-p", "Hello", "--num-beams", "1");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("gptchat: stdout is closed: there is nowhere to write the output (redirect it to a file or /dev/null instead)",
@@ -64,9 +63,9 @@ public class StandardStreamsTests
     [InlineData("2>/dev/full", "--max-length 1", 0)]   // nor a warning (the prompt reaches max_length)
     public async Task A_full_or_closed_stderr_keeps_the_reply_and_the_exit_code(string redirect, string options, int exitCode)
     {
-        var run = await ShellAsync($"dotnet \"$0\" --model \"$1\" -p Hello --num-beams 1 --max-new-tokens 3 {options} {redirect}",
-                                   Dll, TestPaths.TinyModel);
-        var expected = await RunAsync(Tiny(["-p", "Hello", "--num-beams", "1", "--max-new-tokens", "3", .. options.Split(' ')]));
+        string[] args = ["-p", "Hello", "--num-beams", "1", "--max-new-tokens", "3", .. options.Split(' ')];
+        var run = await GptChatAsync(redirect, ["--model", "MODEL", .. args]);
+        var expected = await RunAsync(Tiny(args));
 
         Assert.Equal(exitCode, run.ExitCode);
         Assert.Equal(exitCode, expected.ExitCode);
